@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+CONFIG ?= configs/default.yaml
+CORES ?= all
+
+.PHONY: run test lint bench clean help
+
+help:
+	@echo "make run [CONFIG=configs/x.yaml]  set up .venv and run the workflow"
+	@echo "make test                         set up .venv and run lint + tests"
+	@echo "make bench                        run the benchmarks"
+	@echo "make clean                        remove results/ and the MLflow store"
+
+$(BIN)/signalrnn: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or pass PYTHON=..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $@
+
+run: $(BIN)/signalrnn
+	$(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG)
+
+test: $(BIN)/signalrnn
+	$(BIN)/ruff check signalrnn tests
+	$(BIN)/pytest
+
+bench: $(BIN)/signalrnn
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf results .snakemake mlflow.db mlartifacts mlruns

@@ -1,0 +1,35 @@
+# signalrnn: WFDB records -> filter -> annotate -> window -> split -> train -> evaluate -> report.
+# Run `snakemake --cores all` (default config) or add `--configfile configs/<other>.yaml`.
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+# The default experiment, unless --configfile names another (Snakemake would merge the two).
+if not workflow.overwrite_configfiles:
+
+    configfile: "configs/default.yaml"
+
+
+
+report: "workflow/report/workflow.rst"
+
+
+# common.smk checks the config first, to report a bad key in one line.
+include: "workflow/rules/common.smk"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/simulate.smk"
+include: "workflow/rules/preprocess.smk"
+include: "workflow/rules/model.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        OUT.metrics,
+        OUT.report,
+    default_target: True

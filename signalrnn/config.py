@@ -1,0 +1,98 @@
+"""Load, default-fill and validate a workflow configuration against its JSON schema."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from signalrnn.errors import SignalrnnError
+
+SCHEMA_PATH = Path(__file__).with_name("config.schema.yaml")
+
+
+def _schema() -> dict:
+    return yaml.safe_load(SCHEMA_PATH.read_text())
+
+
+def _fill_defaults(instance: Any, schema: dict) -> None:
+    """Insert schema defaults into ``instance`` in place, recursing into objects."""
+    if not isinstance(instance, dict):
+        return
+    for key, sub in schema.get("properties", {}).items():
+        if key not in instance and "default" in sub:
+            instance[key] = copy.deepcopy(sub["default"])
+        if key in instance:
+            _fill_defaults(instance[key], sub)
+
+
+def _key_path(error: jsonschema.ValidationError) -> str:
+    path = ".".join(str(p) for p in error.absolute_path)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        path = ".".join(filter(None, [path, extra[0] if extra else ""]))
+        return f"{path}: unknown key (allowed: {', '.join(error.schema.get('properties', {}))})"
+    return f"{path or '<top level>'}: {error.message}"
+
+
+def validate_config(config: dict, source: str = "config") -> dict:
+    """Return a default-filled copy of ``config``; raise SignalrnnError naming the bad key."""
+    config = copy.deepcopy(config)
+    schema = _schema()
+    _fill_defaults(config, schema)
+    errors = sorted(
+        jsonschema.Draft202012Validator(schema).iter_errors(config),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
+    if errors:
+        raise SignalrnnError(f"{source}: {_key_path(errors[0])}")
+    _check_consistency(config, source)
+    return config
+
+
+def _check_consistency(config: dict, source: str) -> None:
+    """Checks that need more than one key."""
+    band = config["filter"]["bandpass_hz"]
+    if band is not None and band[0] >= band[1]:
+        raise SignalrnnError(f"{source}: filter.bandpass_hz: low corner {band[0]} must be below {band[1]}")
+    if config["window"]["pre_ms"] + config["window"]["post_ms"] <= 0:
+        raise SignalrnnError(f"{source}: window: pre_ms + post_ms must be positive")
+    split = config["split"]
+    if split["method"] == "records" and "records" not in split:
+        raise SignalrnnError(f"{source}: split.records: needed when split.method is 'records'")
+
+
+def load_config(path: str | Path) -> dict:
+    """Read a YAML config file and validate it (see ``validate_config``)."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise SignalrnnError(f"{path}: config file not found; pass an existing YAML file") from None
+    except yaml.YAMLError as exc:
+        raise SignalrnnError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(raw, dict):
+        raise SignalrnnError(f"{path}: a config must be a YAML mapping of keys to values")
+    return validate_config(raw, str(path))
+
+
+def config_hash(config: dict) -> str:
+    """Short stable hash of a config (12 hex digits), for tags and provenance."""
+    return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def flatten(config: dict, prefix: str = "") -> dict[str, Any]:
+    """``{"a": {"b": 1}}`` -> ``{"a.b": 1}``; lists stay values."""
+    flat: dict[str, Any] = {}
+    for key, value in config.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat

@@ -1,0 +1,44 @@
+"""Zero-phase filtering of records: band-pass, mains notch, moving-median baseline removal."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage, signal
+
+from signalrnn.errors import SignalrnnError
+
+
+def design_sos(settings: dict, fs_hz: float) -> np.ndarray | None:
+    """Second-order sections of the band-pass and notch in ``settings`` at ``fs_hz`` (Hz)."""
+    nyquist = fs_hz / 2
+    sections = []
+    band = settings["bandpass_hz"]
+    if band is not None:
+        if band[1] >= nyquist:
+            raise SignalrnnError(
+                f"filter.bandpass_hz: high corner {band[1]} Hz is not below the Nyquist "
+                f"frequency {nyquist} Hz of a {fs_hz} Hz record; lower it"
+            )
+        sections.append(signal.butter(settings["order"], band, "bandpass", fs=fs_hz, output="sos"))
+    notch = settings["notch_hz"]
+    if notch is not None:
+        if notch >= nyquist:
+            raise SignalrnnError(
+                f"filter.notch_hz: {notch} Hz is not below the Nyquist frequency {nyquist} Hz "
+                f"of a {fs_hz} Hz record; set it to the mains frequency or null"
+            )
+        b, a = signal.iirnotch(notch, settings["notch_q"], fs=fs_hz)
+        sections.append(signal.tf2sos(b, a))
+    return np.vstack(sections) if sections else None
+
+
+def filter_signal(x: np.ndarray, fs_hz: float, settings: dict) -> np.ndarray:
+    """Filter ``x`` (samples, channels) forward and backward (zero phase); returns float32."""
+    out = np.asarray(x, dtype=np.float64)
+    if settings["baseline_ms"] is not None:
+        width = max(1, int(round(settings["baseline_ms"] * fs_hz / 1000)) | 1)
+        out = out - ndimage.median_filter(out, size=(width, 1), mode="nearest")
+    sos = design_sos(settings, fs_hz)
+    if sos is not None:
+        out = signal.sosfiltfilt(sos, out, axis=0)
+    return out.astype(np.float32)

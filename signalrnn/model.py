@@ -1,0 +1,38 @@
+"""The many-to-one LSTM classifier, kept inside the constraints of the fused cuDNN kernel."""
+
+from __future__ import annotations
+
+import keras
+
+FINAL_LSTM = "lstm_final"  # the layer whose last hidden state summarises a window
+
+
+def build_model(
+    n_timesteps: int, n_channels: int, n_classes: int, model_cfg: dict, learning_rate: float
+) -> keras.Model:
+    """windows (T, C) -> LSTM layer(s) -> dense softmax over ``n_classes``.
+
+    Every LSTM keeps tanh / sigmoid activations, no recurrent dropout, use_bias and
+    unroll=False, so TensorFlow runs the fused cuDNN kernel on a GPU.
+    """
+    inputs = keras.Input((n_timesteps, n_channels), name="window")
+    x = inputs
+    for i in range(model_cfg["layers"]):
+        last = i == model_cfg["layers"] - 1
+        lstm = keras.layers.LSTM(
+            model_cfg["units"], return_sequences=not last,
+            name=FINAL_LSTM if last and not model_cfg["bidirectional"] else f"lstm_{i}",
+        )
+        if model_cfg["bidirectional"]:
+            lstm = keras.layers.Bidirectional(lstm, name=FINAL_LSTM if last else f"bilstm_{i}")
+        x = lstm(x)
+        if model_cfg["dropout"] > 0:
+            x = keras.layers.Dropout(model_cfg["dropout"], name=f"dropout_{i}")(x)
+    outputs = keras.layers.Dense(n_classes, activation="softmax", name="probabilities")(x)
+    model = keras.Model(inputs, outputs, name="signalrnn_lstm")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model

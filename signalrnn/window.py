@@ -1,0 +1,99 @@
+"""Fixed-length windows around events, normalised and streamed to a .npy file per record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from signalrnn.errors import SignalrnnError
+
+CHUNK_WINDOWS = 4096  # windows held in memory at once while writing
+
+
+def window_samples(fs_hz: float, pre_ms: float, post_ms: float) -> tuple[int, int]:
+    """Samples before and after the event sample for a window of ``pre_ms`` + ``post_ms`` ms."""
+    return int(round(pre_ms * fs_hz / 1000)), int(round(post_ms * fs_hz / 1000))
+
+
+def inside_record(samples: np.ndarray, n_pre: int, n_post: int, n_samples: int) -> np.ndarray:
+    """True where the window [sample - n_pre, sample + n_post) lies wholly inside the record."""
+    samples = np.asarray(samples)
+    return (samples - n_pre >= 0) & (samples + n_post <= n_samples)
+
+
+def extract_windows(
+    signal: np.ndarray, samples: np.ndarray, channels: np.ndarray, n_pre: int, n_post: int
+) -> np.ndarray:
+    """Windows (n, n_pre + n_post, len(channels[0])) of ``signal`` (samples, channels).
+
+    ``channels`` is (n, k): the channel indices each window takes.
+    """
+    offsets = np.arange(-n_pre, n_post)
+    rows = np.asarray(samples)[:, None] + offsets[None, :]
+    return signal[rows[:, :, None], np.asarray(channels)[:, None, :]]
+
+
+def normalize(windows: np.ndarray, method: str) -> np.ndarray:
+    """Per-window, per-channel z-score (``zscore``) or nothing (``none``); float32."""
+    if method == "none":
+        return windows.astype(np.float32)
+    mean = windows.mean(axis=1, keepdims=True)
+    std = windows.std(axis=1, keepdims=True)
+    return ((windows - mean) / (std + 1e-6)).astype(np.float32)
+
+
+def channel_indices(events: pd.DataFrame, names: list[str], choice, record: str) -> np.ndarray:
+    """(n_events, k) channel indices per event for ``window.channels``."""
+    if choice == "all":
+        return np.tile(np.arange(len(names)), (len(events), 1))
+    wanted = events["channel"].to_numpy() if choice == "annotated" else choice
+    missing = sorted(set(wanted) - set(names))
+    if missing:
+        raise SignalrnnError(
+            f"{record}: channels {missing} not in the record (it has {names}); fix window.channels"
+        )
+    index = {name: i for i, name in enumerate(names)}
+    if choice == "annotated":
+        return np.array([[index[c]] for c in wanted], dtype=int)
+    return np.tile([index[c] for c in choice], (len(events), 1))
+
+
+def window_record(
+    signal: np.ndarray,
+    fs_hz: float,
+    channel_names: list[str],
+    events: pd.DataFrame,
+    window_cfg: dict,
+    out_npy: str | Path,
+) -> pd.DataFrame:
+    """Write the windows of one record's events to ``out_npy``; return the index of kept events.
+
+    Events whose window would run past either end of the record are dropped.
+    """
+    record = events["record"].iat[0] if len(events) else Path(out_npy).stem
+    n_pre, n_post = window_samples(fs_hz, window_cfg["pre_ms"], window_cfg["post_ms"])
+    keep = inside_record(events["sample"].to_numpy(), n_pre, n_post, signal.shape[0])
+    kept = events[keep].reset_index(drop=True)
+    chans = channel_indices(kept, channel_names, window_cfg["channels"], record)
+    n_channels = chans.shape[1] if len(kept) else _n_channels(window_cfg, channel_names)
+    out = np.lib.format.open_memmap(
+        out_npy, mode="w+", dtype=np.float32, shape=(len(kept), n_pre + n_post, n_channels)
+    )
+    for start in range(0, len(kept), CHUNK_WINDOWS):
+        stop = start + CHUNK_WINDOWS
+        raw = extract_windows(signal, kept["sample"].to_numpy()[start:stop], chans[start:stop],
+                              n_pre, n_post)
+        out[start:stop] = normalize(raw, window_cfg["normalize"])
+    out.flush()
+    del out
+    if (~keep).any():
+        print(f"window: {record}: dropped {int((~keep).sum())} events too close to the record "
+              f"edges for a {window_cfg['pre_ms']} + {window_cfg['post_ms']} ms window", flush=True)
+    return kept.assign(fs_hz=fs_hz)
+
+
+def _n_channels(window_cfg: dict, names: list[str]) -> int:
+    choice = window_cfg["channels"]
+    return 1 if choice == "annotated" else len(names) if choice == "all" else len(choice)

@@ -1,0 +1,62 @@
+"""The config schema fills defaults and rejects bad keys with a message naming the key."""
+
+import pytest
+
+from signalrnn.config import flatten, load_config, validate_config
+from signalrnn.errors import SignalrnnError
+from tests.conftest import ROOT, write_yaml
+
+MINIMAL = {
+    "name": "x",
+    "data_dir": "data",
+    "annotation": {"classes": {"a": ["A"], "b": ["B"]}},
+}
+
+
+def test_every_shipped_config_is_valid():
+    for path in sorted((ROOT / "configs").glob("*.yaml")):
+        assert load_config(path)["name"]
+
+
+def test_defaults_are_filled_from_the_schema():
+    config = validate_config(MINIMAL)
+    assert config["window"]["normalize"] == "zscore"
+    assert config["mlflow"]["tracking_uri"] == "sqlite:///mlflow.db"
+    assert config["split"]["fractions"] == {"train": 0.6, "val": 0.2, "test": 0.2}
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"windw": {}}, "windw: unknown key"),
+        ({"window": {"pre_ms": -5}}, "window.pre_ms"),
+        ({"window": {"pre_mss": 5}}, "window.pre_mss: unknown key"),
+        ({"train": {"epochs": "ten"}}, "train.epochs"),
+        ({"filter": {"bandpass_hz": [300, 20]}}, "filter.bandpass_hz"),
+        ({"split": {"method": "records"}}, "split.records"),
+        ({"name": "has space"}, "name"),
+    ],
+)
+def test_bad_values_name_the_key(change, named):
+    with pytest.raises(SignalrnnError, match=named.replace(".", r"\.")):
+        validate_config({**MINIMAL, **change})
+
+
+def test_a_missing_file_and_bad_yaml_are_named(tmp_path):
+    with pytest.raises(SignalrnnError, match="not found"):
+        load_config(tmp_path / "nope.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n")
+    with pytest.raises(SignalrnnError, match="bad.yaml: not valid YAML"):
+        load_config(bad)
+
+
+def test_load_config_reports_the_file(tmp_path):
+    path = write_yaml(tmp_path / "c.yaml", {**MINIMAL, "window": {"post_ms": -1}})
+    with pytest.raises(SignalrnnError, match=r"c\.yaml: window\.post_ms"):
+        load_config(path)
+
+
+def test_flatten_joins_nested_keys():
+    assert flatten({"a": {"b": 1, "c": {"d": [1, 2]}}, "e": "f"}) == {
+        "a.b": 1, "a.c.d": [1, 2], "e": "f"}

@@ -1,0 +1,52 @@
+"""Zero-phase filters: gain at pass and stop frequencies, no phase shift, clear Nyquist errors."""
+
+import numpy as np
+import pytest
+
+from signalrnn.errors import SignalrnnError
+from signalrnn.filters import filter_signal
+
+FS = 1000.0
+SETTINGS = {"bandpass_hz": [1.0, 250.0], "order": 4, "notch_hz": 50.0, "notch_q": 30.0,
+            "baseline_ms": None}
+
+
+def gain(freq_hz: float, settings: dict, fs: float = FS) -> float:
+    """Steady-state amplitude ratio of a filtered sine (middle of a 10 s record)."""
+    t = np.arange(int(10 * fs)) / fs
+    x = np.sin(2 * np.pi * freq_hz * t)[:, None]
+    y = filter_signal(x, fs, settings)
+    mid = slice(len(t) // 4, 3 * len(t) // 4)
+    return float(np.std(y[mid]) / np.std(x[mid]))
+
+
+@pytest.mark.parametrize("freq_hz", [10.0, 80.0, 150.0])
+def test_passband_is_unity(freq_hz):
+    assert gain(freq_hz, SETTINGS) == pytest.approx(1.0, abs=0.02)
+
+
+@pytest.mark.parametrize(("freq_hz", "most"), [(0.1, 0.01), (50.0, 0.01), (400.0, 0.01)])
+def test_stopband_is_suppressed(freq_hz, most):
+    assert gain(freq_hz, SETTINGS) < most
+
+
+def test_filtering_does_not_shift_a_deflection():
+    x = np.zeros((2000, 1))
+    x[1000] = 1.0
+    y = filter_signal(x, FS, {**SETTINGS, "notch_hz": None})
+    assert int(np.argmax(np.abs(y[:, 0]))) == 1000
+
+
+def test_moving_median_removes_a_baseline_step():
+    x = np.concatenate([np.zeros(3000), np.full(3000, 5.0)])[:, None]
+    y = filter_signal(x, FS, {**SETTINGS, "bandpass_hz": None, "notch_hz": None,
+                              "baseline_ms": 200})
+    assert np.abs(y[:2800]).max() < 1e-6 and np.abs(y[3200:]).max() < 1e-6
+
+
+def test_corners_above_nyquist_name_the_key():
+    with pytest.raises(SignalrnnError, match="filter.bandpass_hz"):
+        filter_signal(np.zeros((1000, 1)), 360.0, {**SETTINGS, "bandpass_hz": [1, 250]})
+    with pytest.raises(SignalrnnError, match="filter.notch_hz"):
+        filter_signal(np.zeros((1000, 1)), 100.0,
+                      {**SETTINGS, "bandpass_hz": None, "notch_hz": 60})

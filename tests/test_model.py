@@ -1,0 +1,54 @@
+"""The LSTM stays inside the constraints of the fused cuDNN kernel and learns a toy task."""
+
+import keras
+import numpy as np
+import pytest
+
+from signalrnn.model import FINAL_LSTM, build_model
+
+MODEL = {"units": 8, "layers": 2, "bidirectional": False, "dropout": 0.1}
+
+
+def lstm_layers(model):
+    for layer in model.layers:
+        inner = getattr(layer, "forward_layer", None)
+        if isinstance(layer, keras.layers.LSTM):
+            yield layer
+        elif inner is not None:
+            yield layer.forward_layer
+            yield layer.backward_layer
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_every_lstm_can_use_cudnn(bidirectional):
+    model = build_model(50, 2, 4, {**MODEL, "bidirectional": bidirectional}, 1e-3)
+    layers = list(lstm_layers(model))
+    assert len(layers) == (4 if bidirectional else 2)
+    for layer in layers:
+        assert layer.activation is keras.activations.tanh
+        assert layer.recurrent_activation is keras.activations.sigmoid
+        assert layer.recurrent_dropout == 0
+        assert layer.unroll is False
+        assert layer.use_bias is True
+    assert model.get_layer(FINAL_LSTM) is not None
+
+
+def test_many_to_one_shapes():
+    model = build_model(50, 3, 4, MODEL, 1e-3)
+    out = model.predict(np.zeros((5, 50, 3), np.float32), verbose=0)
+    assert out.shape == (5, 4)
+    assert np.allclose(out.sum(axis=1), 1, atol=1e-5)
+
+
+def test_learns_to_tell_one_bump_from_two():
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    n, t = 400, 40
+    x = rng.normal(0, 0.1, (n, t, 1)).astype(np.float32)
+    y = rng.integers(0, 2, n)
+    x[:, 10, 0] += 1
+    x[y == 1, 25, 0] += 1
+    model = build_model(t, 1, 2, {**MODEL, "layers": 1, "units": 16}, 1e-2)
+    model.fit(x[:300], y[:300], epochs=15, batch_size=32, verbose=0)
+    accuracy = (model.predict(x[300:], verbose=0).argmax(1) == y[300:]).mean()
+    assert accuracy > 0.9

@@ -1,0 +1,64 @@
+"""Windows are cut at the right samples, never past a record's edges, and streamed to disk."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from signalrnn.errors import SignalrnnError
+from signalrnn.window import (
+    extract_windows,
+    inside_record,
+    normalize,
+    window_record,
+    window_samples,
+)
+
+WINDOW = {"pre_ms": 2, "post_ms": 3, "channels": "annotated", "normalize": "none"}
+
+
+def events(samples, channels=None):
+    return pd.DataFrame({"record": "r", "patient": "p", "sample": samples,
+                         "channel": channels or ["A"] * len(samples), "code": "x",
+                         "label": "single"})
+
+
+def test_window_length_follows_ms_and_rate():
+    assert window_samples(1000, 40, 80) == (40, 80)
+    assert window_samples(360, 250, 500) == (90, 180)
+
+
+def test_windows_at_the_edges_are_kept_only_when_whole():
+    # record of 10 samples; window = [s - 2, s + 3)
+    assert inside_record(np.array([1, 2, 7, 8]), 2, 3, 10).tolist() == [False, True, True, False]
+
+
+def test_extract_takes_the_samples_around_each_event():
+    signal = np.arange(20, dtype=float).reshape(10, 2)
+    out = extract_windows(signal, np.array([2, 5]), np.array([[1], [0]]), 2, 3)
+    assert out.shape == (2, 5, 1)
+    assert out[0, :, 0].tolist() == [1, 3, 5, 7, 9]      # channel 1, samples 0..4
+    assert out[1, :, 0].tolist() == [6, 8, 10, 12, 14]  # channel 0, samples 3..7
+
+
+def test_zscore_gives_each_window_zero_mean_unit_sd():
+    rng = np.random.default_rng(0)
+    out = normalize(rng.normal(3.0, 7.0, (4, 50, 2)), "zscore")
+    assert np.allclose(out.mean(axis=1), 0, atol=1e-5)
+    assert np.allclose(out.std(axis=1), 1, atol=1e-3)
+
+
+def test_window_record_writes_an_index_matching_the_npy(tmp_path):
+    signal = np.arange(30, dtype=np.float32).reshape(15, 2)
+    out = tmp_path / "r.npy"
+    index = window_record(signal, 1000, ["A", "B"], events([1, 4, 9, 13], ["A", "B", "A", "A"]),
+                          WINDOW, out)
+    windows = np.load(out)
+    assert index["sample"].tolist() == [4, 9]  # 1 and 13 are too close to the edges
+    assert windows.shape == (2, 5, 1)
+    assert windows[0, :, 0].tolist() == [5, 7, 9, 11, 13]  # channel B, samples 2..6
+
+
+def test_a_missing_channel_is_named(tmp_path):
+    with pytest.raises(SignalrnnError, match=r"channels \['Z'\] not in the record"):
+        window_record(np.zeros((20, 1), np.float32), 1000, ["A"], events([5], ["Z"]), WINDOW,
+                      tmp_path / "r.npy")

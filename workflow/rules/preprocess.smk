@@ -1,0 +1,77 @@
+# Per-record filtering and windowing (parallel jobs), and the one event table between them.
+
+
+rule filter:
+    input:
+        record_file("hea"),
+        record_file("dat"),
+    output:
+        OUT.filtered("{record}"),
+    params:
+        config=CONFIG_FILE,
+        filter=CONFIG["filter"],
+    log:
+        OUT.log("filter/{record}"),
+    benchmark:
+        OUT.benchmark("filter/{record}")
+    conda:
+        CONDA_ENV
+    shell:
+        "signalrnn filter --config {params.config} --record {wildcards.record} > {log} 2>&1"
+
+
+rule annotate:
+    input:
+        expand(record_file(ANNOTATION_EXT), record=RECORDS),
+    output:
+        OUT.events,
+    params:
+        config=CONFIG_FILE,
+        annotation=CONFIG["annotation"],
+        patient_regex=CONFIG["patient_regex"],
+    log:
+        OUT.log("annotate"),
+    benchmark:
+        OUT.benchmark("annotate")
+    conda:
+        CONDA_ENV
+    shell:
+        "signalrnn annotate --config {params.config} > {log} 2>&1"
+
+
+rule window:
+    input:
+        OUT.filtered("{record}"),
+        OUT.events,
+    output:
+        OUT.windows("{record}"),
+        OUT.window_index("{record}"),
+    params:
+        config=CONFIG_FILE,
+        window=CONFIG["window"],
+    log:
+        OUT.log("window/{record}"),
+    benchmark:
+        OUT.benchmark("window/{record}")
+    conda:
+        CONDA_ENV
+    shell:
+        "signalrnn window --config {params.config} --record {wildcards.record} > {log} 2>&1"
+
+
+rule split:
+    input:
+        OUT.events,
+    output:
+        OUT.split,
+    params:
+        config=CONFIG_FILE,
+        split=CONFIG["split"],
+    log:
+        OUT.log("split"),
+    benchmark:
+        OUT.benchmark("split")
+    conda:
+        CONDA_ENV
+    shell:
+        "signalrnn split --config {params.config} > {log} 2>&1"

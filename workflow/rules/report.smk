@@ -1,0 +1,24 @@
+# The self-contained HTML report for clinical review.
+
+
+rule report:
+    input:
+        OUT.metrics,
+        OUT.history,
+        OUT.split,
+        OUT.confusion_png,
+    output:
+        report(OUT.report, caption="../report/report.rst", category="Report"),
+        report(OUT.curves_png, caption="../report/training_curves.rst", category="Results"),
+        report(OUT.examples_png, caption="../report/example_windows.rst", category="Data"),
+    params:
+        config=CONFIG_FILE,
+        report=CONFIG["report"],
+    log:
+        OUT.log("report"),
+    benchmark:
+        OUT.benchmark("report")
+    conda:
+        CONDA_ENV
+    shell:
+        "signalrnn report --config {params.config} > {log} 2>&1"
