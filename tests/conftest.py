@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ import yaml
 from signalrnn.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
 
 
 @pytest.fixture
@@ -48,3 +51,20 @@ def real_data() -> Path:
 def write_yaml(path: Path, data: dict) -> Path:
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
+
+
+def snakemake(project: Path, *args: str, timeout_s: int = 900) -> subprocess.CompletedProcess:
+    """Run the venv's snakemake in ``project`` (2 cores unless ``args`` say otherwise)."""
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    cores = [] if {"--profile", "--cores"} & set(args) else ["--cores", "2"]
+    return subprocess.run([str(BIN / "snakemake"), *cores, *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=timeout_s)
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory) -> Path:
+    """A scratch project in which configs/tiny.yaml ran once through the whole workflow."""
+    project = copy_project(tmp_path_factory.mktemp("tiny_run"))
+    result = snakemake(project, "--configfile", "configs/tiny.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project

@@ -1,61 +1,40 @@
 """The real Snakemake workflow, end to end on the tiny synthetic config, in a scratch folder."""
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import mlflow
 import pandas as pd
-import pytest
 
-from tests.conftest import copy_project
+from tests.conftest import snakemake
 
-BIN = Path(sys.executable).parent
 METRIC_KEYS = {"split", "classes", "n_windows", "accuracy", "balanced_accuracy", "macro_f1",
                "per_class", "confusion_matrix"}
 
 
-def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run([str(BIN / "snakemake"), "--cores", "2", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=900)
-
-
-@pytest.fixture(scope="module")
-def finished(tmp_path_factory):
-    """The tiny config run once through the whole workflow."""
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    result = snakemake(project, "--configfile", "configs/tiny.yaml")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return project
-
-
-def test_metrics_json_has_the_documented_keys(finished):
-    metrics = json.loads((finished / "results/tiny/metrics.json").read_text())
+def test_metrics_json_has_the_documented_keys(tiny_run):
+    metrics = json.loads((tiny_run / "results/tiny/metrics.json").read_text())
     assert set(metrics) >= METRIC_KEYS
     assert metrics["split"] == "test"
     assert metrics["n_windows"] == sum(map(sum, metrics["confusion_matrix"])) > 0
     assert set(metrics["per_class"]) == set(metrics["classes"])
 
 
-def test_no_patient_is_in_two_splits(finished):
-    split = pd.read_csv(finished / "results/tiny/split.csv")
+def test_no_patient_is_in_two_splits(tiny_run):
+    split = pd.read_csv(tiny_run / "results/tiny/split.csv")
     assert (split.groupby("patient")["split"].nunique() == 1).all()
 
 
-def test_report_is_one_self_contained_html_file(finished):
-    html = (finished / "results/tiny/report.html").read_text()
+def test_report_is_one_self_contained_html_file(tiny_run):
+    html = (tiny_run / "results/tiny/report.html").read_text()
     for section in ("summary", "data", "methods", "results", "examples", "provenance"):
         assert f'id="{section}"' in html
     assert html.count('src="data:image/png;base64,') == 3
     assert "http://" not in html and "https://" not in html.replace("https://json-schema", "")
 
 
-def test_mlflow_has_the_run_with_test_metrics_model_and_fingerprints(finished):
-    mlflow.set_tracking_uri(f"sqlite:///{finished / 'mlflow.db'}")
+def test_mlflow_has_the_run_with_test_metrics_model_and_fingerprints(tiny_run):
+    mlflow.set_tracking_uri(f"sqlite:///{tiny_run / 'mlflow.db'}")
     runs = mlflow.search_runs(experiment_names=["tiny"], output_format="list")
     assert len(runs) == 1
     run = runs[0]
@@ -70,30 +49,30 @@ def test_mlflow_has_the_run_with_test_metrics_model_and_fingerprints(finished):
     assert len(models) == 1
 
 
-def test_a_second_run_has_nothing_to_do(finished):
-    result = snakemake(finished, "--configfile", "configs/tiny.yaml", "--dry-run")
+def test_a_second_run_has_nothing_to_do(tiny_run):
+    result = snakemake(tiny_run, "--configfile", "configs/tiny.yaml", "--dry-run")
     assert result.returncode == 0
     assert "Nothing to be done" in result.stdout + result.stderr
 
 
-def test_changing_the_model_reruns_training_but_not_preprocessing(finished):
-    changed = finished / "configs/tiny_units4.yaml"
-    changed.write_text((finished / "configs/tiny.yaml").read_text().replace("units: 8", "units: 4"))
-    result = snakemake(finished, "--configfile", str(changed), "--dry-run")
+def test_changing_the_model_reruns_training_but_not_preprocessing(tiny_run):
+    changed = tiny_run / "configs/tiny_units4.yaml"
+    changed.write_text((tiny_run / "configs/tiny.yaml").read_text().replace("units: 8", "units: 4"))
+    result = snakemake(tiny_run, "--configfile", str(changed), "--dry-run")
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
     assert "train" in out and "rule filter" not in out and "rule window" not in out
 
 
-def test_lint_finds_no_errors(finished):
-    result = snakemake(finished, "--configfile", "configs/tiny.yaml", "--lint")
+def test_lint_finds_no_errors(tiny_run):
+    result = snakemake(tiny_run, "--configfile", "configs/tiny.yaml", "--lint")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_snakemake_report_contains_captioned_figures(finished):
-    result = snakemake(finished, "--configfile", "configs/tiny.yaml", "--report", "report.zip")
+def test_snakemake_report_contains_captioned_figures(tiny_run):
+    result = snakemake(tiny_run, "--configfile", "configs/tiny.yaml", "--report", "report.zip")
     assert result.returncode == 0, result.stderr[-2000:]
-    names = zipfile.ZipFile(finished / "report.zip").namelist()
+    names = zipfile.ZipFile(tiny_run / "report.zip").namelist()
     assert any(n.endswith("confusion_matrix.png") for n in names)
     assert any(n.endswith("report.html") for n in names)
 

@@ -14,7 +14,7 @@ rule train:
         config=CONFIG_FILE,
         model=CONFIG["model"],
         train=CONFIG["train"],
-    threads: workflow.cores
+    threads: 8  # Snakemake lowers it to --cores on a smaller machine
     log:
         OUT.log("train"),
     benchmark:
