@@ -36,6 +36,8 @@ class WindowSet:
         self.shape = shapes.pop() if shapes else (0, 0)
         self.classes = classes
         self.labels = self.index["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
+        self.files = self.index["file"].to_numpy() if len(self.index) else np.zeros(0, int)
+        self.rows = self.index["row"].to_numpy() if len(self.index) else np.zeros(0, int)
 
     def __len__(self) -> int:
         return len(self.index)
@@ -44,8 +46,7 @@ class WindowSet:
         """Windows at ``positions`` (rows of ``index``), as one float32 array."""
         positions = np.asarray(positions)
         out = np.empty((len(positions), *self.shape), dtype=np.float32)
-        files = self.index["file"].to_numpy()[positions]
-        rows = self.index["row"].to_numpy()[positions]
+        files, rows = self.files[positions], self.rows[positions]
         for f in np.unique(files):
             mask = files == f
             out[mask] = self.arrays[f][rows[mask]]
@@ -53,11 +54,14 @@ class WindowSet:
 
 
 class WindowBatches(keras.utils.PyDataset):
-    """Keras dataset over a WindowSet: shuffled each epoch (seeded) or in order."""
+    """Keras dataset over a WindowSet: shuffled each epoch (seeded) or in order.
+
+    Two reader threads prepare the next batches while the model trains on the current one.
+    """
 
     def __init__(self, windows: WindowSet, batch_size: int, shuffle: bool, seed: int = 0,
-                 **kwargs):
-        super().__init__(**kwargs)
+                 workers: int = 2, **kwargs):
+        super().__init__(workers=workers, **kwargs)
         self.windows = windows
         self.batch_size = batch_size
         self.shuffle = shuffle
