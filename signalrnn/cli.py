@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -133,13 +134,25 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    """Turn SIGTERM (Snakemake, SLURM or kill stopping a job) into SystemExit, so that open
+    MLflow runs are marked FAILED and temporary files are cleaned up on the way out."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         config = load_config(args.config)
         COMMANDS[args.step][0](config, Layout.of(config["name"], args.results), args)
     except SignalrnnError as exc:
         print(f"signalrnn {args.step}: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = exc.filename or "output"
+        print(f"signalrnn {args.step}: error: {where}: {exc.strerror or exc}; check that the path "
+              "exists and that its folder is writable", file=sys.stderr)
         return 1
     return 0
 

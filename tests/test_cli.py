@@ -1,0 +1,40 @@
+"""Every command fails in one line that names the file or key, with a non-zero exit."""
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT, write_yaml
+
+
+def signalrnn(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "signalrnn.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_bad_config_value_is_one_line_naming_the_key(tmp_path):
+    config = write_yaml(tmp_path / "c.yaml", {"name": "x", "data_dir": "d",
+                                              "annotation": {"classes": {"a": ["A"], "b": ["B"]}},
+                                              "window": {"pre_ms": -1}})
+    result = signalrnn("split", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "window.pre_ms" in result.stderr and "c.yaml" in result.stderr
+
+
+def test_an_unwritable_results_folder_is_named(tmp_path):
+    blocker = tmp_path / "results"
+    blocker.write_text("a file where the results folder should be")
+    result = signalrnn("simulate", "--config", str(ROOT / "configs/tiny.yaml"), "--results",
+                       str(blocker), "--out", str(blocker / "data"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "results" in result.stderr and "writable" in result.stderr
+
+
+def test_missing_records_are_named(tmp_path):
+    (tmp_path / "empty").mkdir()
+    config = write_yaml(tmp_path / "c.yaml", {"name": "x", "data_dir": str(tmp_path / "empty"),
+                                              "annotation": {"classes": {"a": ["A"], "b": ["B"]}}})
+    result = signalrnn("annotate", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no WFDB records found" in result.stderr and "empty" in result.stderr
