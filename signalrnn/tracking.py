@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import platform
 import subprocess
+import warnings
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -95,8 +96,10 @@ def log_window_datasets(indexes: dict[str, pd.DataFrame], source: Path, name: st
     """Each split's window index (record, patient, sample, label ...) as an MLflow dataset input
     of the active run, in the context of its split; MLflow keeps a digest of each table."""
     for split, index in indexes.items():
-        dataset = mlflow.data.from_pandas(index, source=LocalArtifactDatasetSource(str(source)),
-                                          name=f"{name}-{split}", targets="label")
+        with warnings.catch_warnings():  # integer columns (sample) never hold missing values
+            warnings.filterwarnings("ignore", "Hint: Inferred schema contains integer", UserWarning)
+            dataset = mlflow.data.from_pandas(index, source=LocalArtifactDatasetSource(str(source)),
+                                              name=f"{name}-{split}", targets="label")
         mlflow.log_input(dataset, context=split)
 
 

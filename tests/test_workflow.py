@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -15,7 +16,11 @@ from tests.conftest import copy_project
 
 BIN = Path(sys.executable).parent
 METRIC_KEYS = {"split", "classes", "n_windows", "accuracy", "balanced_accuracy", "macro_f1",
-               "per_class", "confusion_matrix"}
+               "per_class", "confusion_matrix", "n_patients", "ci", "roc_auc", "average_precision",
+               "calibration"}
+SECTIONS = ("summary", "data", "methods", "results", "failures", "examples", "provenance")
+FIGURES = ("confusion_matrix", "roc_pr", "reliability", "per_patient", "hidden_states", "failures",
+           "training_curves", "example_windows")
 
 
 def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -39,6 +44,21 @@ def test_metrics_json_has_the_documented_keys(finished):
     assert metrics["split"] == "test"
     assert metrics["n_windows"] == sum(map(sum, metrics["confusion_matrix"])) > 0
     assert set(metrics["per_class"]) == set(metrics["classes"])
+    assert metrics["n_patients"] == metrics["ci"]["n_patients"] == 2
+    low, high = metrics["ci"]["macro_f1"]
+    assert low <= metrics["macro_f1"] <= high
+    assert metrics["calibration"]["temperature"] > 0
+
+
+def test_breakdown_tables_cover_every_test_patient_and_record(finished):
+    split = pd.read_csv(finished / "results/tiny/split.csv")
+    test = split[split["split"] == "test"]
+    per_patient = pd.read_csv(finished / "results/tiny/tables/per_patient.csv")
+    per_record = pd.read_csv(finished / "results/tiny/tables/per_record.csv")
+    assert sorted(per_patient["patient"]) == sorted(test["patient"].unique())
+    assert sorted(per_record["record"]) == sorted(test["record"])
+    points = pd.read_csv(finished / "results/tiny/tables/operating_points.csv")
+    assert {"sensitivity", "specificity", "ppv"} <= set(points.columns)
 
 
 def test_no_patient_is_in_two_splits(finished):
@@ -47,11 +67,13 @@ def test_no_patient_is_in_two_splits(finished):
 
 
 def test_report_is_one_self_contained_html_file(finished):
-    html = (finished / "results/tiny/report.html").read_text()
-    for section in ("summary", "data", "methods", "results", "examples", "provenance"):
-        assert f'id="{section}"' in html
-    assert html.count('src="data:image/png;base64,') == 3
-    assert "http://" not in html and "https://" not in html.replace("https://json-schema", "")
+    text = (finished / "results/tiny/report.html").read_text()
+    for section in SECTIONS:
+        assert f'id="{section}"' in text
+    assert text.count("<img ") == text.count('src="data:image/png;base64,') == len(FIGURES)
+    assert not re.search(r"<script|<link|@import|url\(|@font-face", text)  # nothing fetched
+    assert text.index('id="summary"') < text.index('id="data"') < text.index('id="provenance"')
+    assert "95% CI" in text
 
 
 def test_mlflow_has_the_run_with_test_metrics_model_and_fingerprints(finished):
@@ -60,7 +82,8 @@ def test_mlflow_has_the_run_with_test_metrics_model_and_fingerprints(finished):
     assert len(runs) == 1
     run = runs[0]
     assert run.info.status == "FINISHED"
-    assert {"test_accuracy", "test_balanced_accuracy", "test_macro_f1"} <= set(run.data.metrics)
+    assert {"test_accuracy", "test_balanced_accuracy", "test_macro_f1", "test_macro_f1_ci_low",
+            "test_macro_f1_ci_high", "test_ece"} <= set(run.data.metrics)
     assert run.data.params["window.pre_ms"] == "40"
     assert {"git_commit", "config_hash", "data_fingerprint"} <= set(run.data.tags)
     history = mlflow.MlflowClient().get_metric_history(run.info.run_id, "val_loss")
@@ -68,6 +91,13 @@ def test_mlflow_has_the_run_with_test_metrics_model_and_fingerprints(finished):
     models = mlflow.search_logged_models(experiment_ids=[run.info.experiment_id],
                                          output_format="list")
     assert len(models) == 1
+    artifacts = {a.path for folder in ("figures", "tables")
+                 for a in mlflow.MlflowClient().list_artifacts(run.info.run_id, folder)}
+    assert {"figures/test_roc_pr.png", "figures/test_failures.png",
+            "tables/test_per_patient.json"} <= artifacts
+    assert {d.dataset.name for d in run.inputs.dataset_inputs} == {"tiny-train", "tiny-val", "tiny-test"}
+    champion = mlflow.MlflowClient().get_model_version_by_alias("tiny", "champion")
+    assert champion.run_id == run.info.run_id
 
 
 def test_a_second_run_has_nothing_to_do(finished):
@@ -93,9 +123,14 @@ def test_lint_finds_no_errors(finished):
 def test_snakemake_report_contains_captioned_figures(finished):
     result = snakemake(finished, "--configfile", "configs/tiny.yaml", "--report", "report.zip")
     assert result.returncode == 0, result.stderr[-2000:]
-    names = zipfile.ZipFile(finished / "report.zip").namelist()
-    assert any(n.endswith("confusion_matrix.png") for n in names)
+    bundle = zipfile.ZipFile(finished / "report.zip")
+    names = bundle.namelist()
     assert any(n.endswith("report.html") for n in names)
+    index = bundle.read("report/report.html").decode()
+    for figure in FIGURES:
+        assert any(n.endswith(f"/{figure}.png") for n in names), figure
+        caption = re.search(rf'"filename": "{figure}.png"[^{{}}]*?"caption": "([^"]+)"', index)
+        assert caption and len(caption.group(1)) > 40, figure
 
 
 def test_a_bad_config_stops_before_any_job_with_the_key_named(project):
