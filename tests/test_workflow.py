@@ -1,10 +1,15 @@
 """The real Snakemake workflow, end to end on the tiny synthetic config, in a scratch folder."""
 
+import html
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -131,6 +136,76 @@ def test_snakemake_report_contains_captioned_figures(finished):
         assert any(n.endswith(f"/{figure}.png") for n in names), figure
         caption = re.search(rf'"filename": "{figure}.png"[^{{}}]*?"caption": "([^"]+)"', index)
         assert caption and len(caption.group(1)) > 40, figure
+
+
+# The report must decode every embedded image; the probe counts them once the page has loaded.
+PROBE = """<script>addEventListener("load", () => {
+  document.body.dataset.images = document.images.length;
+  document.body.dataset.decoded = [...document.images].filter(i => i.naturalWidth > 0).length;
+});</script>"""
+
+
+def test_report_renders_in_chromium_with_every_image_decoded(finished, chromium, tmp_path):
+    report = finished / "results/tiny/report.html"
+    probed = tmp_path / "probed.html"
+    probed.write_text(report.read_text().replace("</body>", f"{PROBE}</body>"))
+    dom = chromium("--virtual-time-budget=5000", "--dump-dom", probed.as_uri())
+    for section in SECTIONS:
+        assert f'id="{section}"' in dom
+    assert re.search(r'data-images="(\d+)"', dom).group(1) == str(len(FIGURES))
+    assert re.search(r'data-decoded="(\d+)"', dom).group(1) == str(len(FIGURES))
+    screenshot = finished / "results/tiny/report.png"
+    chromium("--hide-scrollbars", "--window-size=1200,2400", f"--screenshot={screenshot}", report.as_uri())
+    assert screenshot.read_bytes().startswith(b"\x89PNG")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def visible_text(dom: str) -> str:
+    dom = re.sub(r"<(script|style)\b.*?</\1>", " ", dom, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", dom)))
+
+
+def test_mlflow_ui_shows_the_experiment_and_the_runs_test_metric(finished, chromium):
+    store = f"sqlite:///{finished / 'mlflow.db'}"
+    mlflow.set_tracking_uri(store)
+    run = mlflow.search_runs(experiment_names=["tiny"], output_format="list")[0]
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "mlflow"), "ui", "--backend-store-uri", store, "--host", "127.0.0.1",
+         "--port", str(port), "--workers", "1"], cwd=finished, start_new_session=True,
+        env={**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/health", timeout_s=120)
+        page = f"http://127.0.0.1:{port}/#/experiments/{run.info.experiment_id}/runs/{run.info.run_id}"
+        text = visible_text(chromium("--virtual-time-budget=15000", "--dump-dom", page))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    assert " tiny " in text
+    shown = re.search(r"test_macro_f1 (\d\.\d+)", text)
+    assert shown, text[:3000]
+    assert float(shown.group(1)) == pytest.approx(run.data.metrics["test_macro_f1"], abs=1e-3)
 
 
 def test_a_bad_config_stops_before_any_job_with_the_key_named(project):
