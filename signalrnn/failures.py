@@ -40,16 +40,17 @@ def failure_traces(failures: pd.DataFrame, config: dict, layout: Layout) -> list
     window length before to one after the window, so the window is seen in context."""
     traces, records = [], {}
     for _, row in failures.iterrows():
-        if row["record"] not in records:
-            records[row["record"]] = read_record(config["data_dir"], row["record"])
-        record = records[row["record"]]
+        name = str(row["record"])  # numeric names (MIT-BIH "101") may have been read as numbers
+        if name not in records:
+            records[name] = read_record(config["data_dir"], name)
+        record = records[name]
         n_pre, n_post = window_samples(record.fs_hz, config["window"]["pre_ms"],
                                        config["window"]["post_ms"])
         context = n_pre + n_post
         start = max(int(row["sample"]) - n_pre - context, 0)
         stop = min(int(row["sample"]) + n_post + context, len(record.signal))
         channel = record.channels.index(row["channel"]) if row["channel"] in record.channels else 0
-        filtered = np.load(layout.filtered(row["record"]), mmap_mode="r")
+        filtered = np.load(layout.filtered(name), mmap_mode="r")
         traces.append(FailureTrace(
             time_ms=(np.arange(start, stop) - int(row["sample"])) * 1000.0 / record.fs_hz,
             window_ms=(-config["window"]["pre_ms"], config["window"]["post_ms"]),
