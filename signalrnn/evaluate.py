@@ -260,9 +260,8 @@ def _log_to_mlflow(config: dict, layout: Layout, model: keras.Model, example: np
                                 f"{SPLIT}_macro_f1")
     print(f"evaluate: registered model {config['name']}: {champion}", flush=True)
     tracking_uri = config["mlflow"]["tracking_uri"]
-    tags = mlflow.get_run(run_id).data.tags
     return {
-        "git_commit": tags.get("git_commit"), "config_hash": tags.get("config_hash"),
+        "git_commit": run.data.tags.get("git_commit"), "config_hash": run.data.tags.get("config_hash"),
         "mlflow": {"tracking_uri": tracking_uri, "experiment_id": run.info.experiment_id,
                    "run_id": run_id, "link": run_link(tracking_uri, run.info.experiment_id, run_id),
                    "registered_model": config["name"], "model_version": info.registered_model_version,

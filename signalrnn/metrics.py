@@ -51,6 +51,15 @@ def confusion_metrics(cm: np.ndarray, classes: list[str], split: str) -> dict:
     }
 
 
+def commonest_error(cm: np.ndarray, classes: list[str]) -> tuple[str, str, int] | None:
+    """(true class, predicted class, windows) of the most frequent confusion; None if none."""
+    errors = np.asarray(cm) * (1 - np.eye(len(classes), dtype=int))
+    if not errors.any():
+        return None
+    true, predicted = np.unravel_index(errors.argmax(), errors.shape)
+    return classes[true], classes[predicted], int(errors[true, predicted])
+
+
 def metrics_by_group(
     y_true: np.ndarray, y_pred: np.ndarray, groups: np.ndarray, classes: list[str]
 ) -> pd.DataFrame:
@@ -64,10 +73,8 @@ def metrics_by_group(
     for group in np.unique(groups):
         mask = groups == group
         m = classification_metrics(y_true[mask], y_pred[mask], classes, "")
-        errors = np.array(m["confusion_matrix"]) * (1 - np.eye(len(classes), dtype=int))
-        true, pred = np.unravel_index(errors.argmax(), errors.shape)
+        error = commonest_error(m["confusion_matrix"], classes)
         rows.append({"group": group, "windows": m["n_windows"], "accuracy": m["accuracy"],
                      "balanced_accuracy": m["balanced_accuracy"], "macro_f1": m["macro_f1"],
-                     "commonest_error": (f"{classes[true]} -> {classes[pred]} ({errors[true, pred]})"
-                                         if errors.any() else "")})
+                     "commonest_error": "{} -> {} ({})".format(*error) if error else ""})
     return pd.DataFrame(rows).sort_values(["accuracy", "group"], ignore_index=True)

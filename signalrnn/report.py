@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 
 from signalrnn.layout import Layout
+from signalrnn.metrics import commonest_error
 from signalrnn.plots import example_windows_figure, training_curves_figure
 from signalrnn.train import class_names, split_windows
 
@@ -88,15 +89,6 @@ def write_figures(config: dict, layout: Layout) -> None:
     figure.savefig(layout.examples_png, dpi=110)
 
 
-def commonest_confusion(metrics: dict) -> tuple[str, str, int] | None:
-    """(true class, predicted class, windows) of the most frequent error; None if no error."""
-    errors = np.array(metrics["confusion_matrix"]) * (1 - np.eye(len(metrics["classes"]), dtype=int))
-    if not errors.any():
-        return None
-    true, predicted = np.unravel_index(errors.argmax(), errors.shape)
-    return metrics["classes"][true], metrics["classes"][predicted], int(errors[true, predicted])
-
-
 def summary_points(metrics: dict, per_patient: pd.DataFrame) -> list[str]:
     """The findings in plain language, one HTML sentence or two each."""
     ci = metrics["ci"] or {"per_class": {c: {} for c in metrics["classes"]}}
@@ -139,8 +131,9 @@ def summary_points(metrics: dict, per_patient: pd.DataFrame) -> list[str]:
         text += (f"; after temperature scaling fitted on the validation patients (T = "
                  f"{calibration['temperature']:.2f}) {calibration['ece_scaled']:.1%}")
     points.append(text + ".")
-    confusion = commonest_confusion(metrics)
-    errors = metrics["n_windows"] - round(metrics["accuracy"] * metrics["n_windows"])
+    cm = np.array(metrics["confusion_matrix"])
+    confusion = commonest_error(cm, metrics["classes"])
+    errors = int(cm.sum() - np.trace(cm))
     points.append(f"<b>Where it fails:</b> {errors} of {metrics['n_windows']} windows are "
                   "misclassified" + (f"; most often {confusion[0]} taken for {confusion[1]} "
                                      f"({confusion[2]} windows)" if confusion else "")
