@@ -1,23 +1,56 @@
-"""Evaluate the trained model on the test split; write metrics.json and log them to MLflow."""
+"""Evaluate the trained model on the test split and log everything to MLflow.
+
+Numbers with 95% confidence intervals from resampling patients, one-vs-rest ROC / PR curves,
+operating points, calibration (before and after temperature scaling), a per-patient and
+per-record breakdown, a gallery of misclassified windows and a map of the network's hidden
+states. ``assess`` works on arrays, so a cross-validation fold or pooled folds reuse it.
+"""
 
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 from pathlib import Path
 
 import keras
 import mlflow
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from mlflow.models import infer_signature
+from sklearn.decomposition import PCA
 
-from signalrnn.dataset import WindowBatches
+from signalrnn.calibration import (
+    calibration_summary,
+    fit_temperature,
+    reliability_table,
+    scale_temperature,
+)
+from signalrnn.curves import one_vs_rest_curves, operating_points
+from signalrnn.dataset import WindowBatches, WindowSet
 from signalrnn.errors import SignalrnnError
+from signalrnn.failures import failure_traces, select_failures
 from signalrnn.layout import Layout
-from signalrnn.metrics import classification_metrics
-from signalrnn.plots import confusion_figure
-from signalrnn.tracking import fingerprint, use_experiment
+from signalrnn.metrics import classification_metrics, metrics_by_group
+from signalrnn.model import FINAL_LSTM
+from signalrnn.plots import (
+    confusion_figure,
+    failure_gallery_figure,
+    group_figure,
+    hidden_state_figure,
+    reliability_figure,
+    roc_pr_figure,
+)
+from signalrnn.tracking import (
+    fingerprint,
+    log_window_datasets,
+    package_versions,
+    promote_champion,
+    run_link,
+    use_experiment,
+)
 from signalrnn.train import class_names, split_windows
+from signalrnn.uncertainty import OVERALL, PER_CLASS, patient_bootstrap
 
 SPLIT = "test"
 
@@ -43,49 +76,196 @@ def input_files(config: dict, layout: Layout) -> list[Path]:
     ]
 
 
+def predict(model: keras.Model, windows: WindowSet, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Class probabilities (n, classes) and the final LSTM hidden state (n, units) of every window."""
+    probe = keras.Model(model.inputs, [model.outputs[0], model.get_layer(FINAL_LSTM).output])
+    probs, hidden = probe.predict(WindowBatches(windows, batch_size=batch_size, shuffle=False),
+                                  verbose=0)
+    return probs, hidden
+
+
+def assess(y_true: np.ndarray, probs: np.ndarray, patients: np.ndarray, classes: list[str],
+           split: str, evaluate_cfg: dict, temperature: float | None = None) -> dict:
+    """Metrics of one evaluated set (a split, a cross-validation fold or pooled folds).
+
+    ``classification_metrics`` of the most probable class, plus ``n_patients``, ``ci`` (patient
+    bootstrap, see ``uncertainty.patient_bootstrap``), one-vs-rest ``roc_auc`` and
+    ``average_precision`` per class and ``calibration`` (ECE and NLL, also after scaling by
+    ``temperature`` when given).
+    """
+    metrics = classification_metrics(y_true, probs.argmax(axis=1), classes, split)
+    curves = one_vs_rest_curves(y_true, probs, classes)
+    return metrics | {
+        "n_patients": len(np.unique(patients)),
+        "ci": patient_bootstrap(y_true, probs.argmax(axis=1), patients, classes,
+                                evaluate_cfg["bootstrap_resamples"], evaluate_cfg["bootstrap_seed"]),
+        "roc_auc": {c: v["roc_auc"] for c, v in curves.items()},
+        "average_precision": {c: v["average_precision"] for c, v in curves.items()},
+        "calibration": calibration_summary(probs, y_true, evaluate_cfg["calibration_bins"], temperature),
+    }
+
+
+def mlflow_metrics(metrics: dict) -> dict[str, float]:
+    """The scalars of ``assess`` named ``<split>_<metric>``, intervals as ``..._ci_low`` / ``_high``."""
+    ci = metrics["ci"] or {"per_class": {}}
+    scalars = {}
+
+    def add(name: str, value: float, interval: list[float] | None = None) -> None:
+        key = f"{metrics['split']}_{name}"
+        scalars[key] = value
+        if interval:
+            scalars[f"{key}_ci_low"], scalars[f"{key}_ci_high"] = interval
+
+    for k in OVERALL:
+        add(k, metrics[k], ci.get(k))
+    for cls, values in metrics["per_class"].items():
+        for k in PER_CLASS:
+            add(f"{cls}_{k}", values[k], ci["per_class"].get(cls, {}).get(k))
+    for kind in ("roc_auc", "average_precision"):
+        for cls, value in metrics[kind].items():
+            add(f"{cls}_{kind}", value)
+    for k, value in metrics["calibration"].items():
+        if k != "n_bins" and value is not None:
+            add(k, value)
+    return scalars
+
+
+def hidden_state_map(hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hidden states projected on their first two principal components, and the share of
+    variance each explains."""
+    pca = PCA(n_components=min(2, *hidden.shape)).fit(hidden)
+    coords = pca.transform(hidden)
+    return np.pad(coords, ((0, 0), (0, 2 - coords.shape[1]))), pca.explained_variance_ratio_
+
+
 def evaluate(config: dict, layout: Layout) -> dict:
-    """Metrics of the model on the test split; also writes predictions and the confusion figure."""
-    classes = class_names(config)
-    test_set = split_windows(config, layout, SPLIT)
+    """Predict the test split, write metrics.json, predictions, tables and figures, log to MLflow."""
+    classes, cfg = class_names(config), config["evaluate"]
+    batch_size = config["train"]["batch_size"]
     model = load_model(layout.model)
-    probs = model.predict(
-        WindowBatches(test_set, batch_size=config["train"]["batch_size"], shuffle=False), verbose=0
-    )
-    predicted = probs.argmax(axis=1)
-    metrics = classification_metrics(test_set.labels, predicted, classes, SPLIT)
+    test_set = split_windows(config, layout, SPLIT)
+    probs, hidden = predict(model, test_set, batch_size)
+    temperature = None
+    if cfg["temperature_scaling"]:
+        val_set = split_windows(config, layout, "val")
+        temperature = fit_temperature(predict(model, val_set, batch_size)[0], val_set.labels)
+    patients = test_set.index["patient"].astype(str).to_numpy()
+    metrics = assess(test_set.labels, probs, patients, classes, SPLIT, cfg, temperature)
     layout.metrics.write_text(json.dumps(metrics, indent=2))
-    table = test_set.index.drop(columns=["file", "row"]).assign(
+    predicted = probs.argmax(axis=1)
+    predictions = test_set.index.drop(columns=["file", "row"]).assign(
         predicted=[classes[i] for i in predicted], probability=probs.max(axis=1).round(4),
         **{f"p_{c}": probs[:, i].round(4) for i, c in enumerate(classes)},
     )
-    table.to_csv(layout.predictions, index=False)
-    layout.confusion_png.parent.mkdir(parents=True, exist_ok=True)
-    figure = confusion_figure(np.array(metrics["confusion_matrix"]), classes, SPLIT)
-    figure.savefig(layout.confusion_png, dpi=120)
-    print(f"evaluate: {SPLIT} split, {metrics['n_windows']} windows: "
-          f"accuracy {metrics['accuracy']:.3f}, balanced accuracy "
-          f"{metrics['balanced_accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}", flush=True)
-    _log_to_mlflow(config, layout, model, test_set.take(np.arange(min(4, len(test_set)))),
-                   metrics, figure)
+    predictions.to_csv(layout.predictions, index=False)
+    print(f"evaluate: {SPLIT} split, {metrics['n_windows']} windows of {metrics['n_patients']} "
+          f"patient(s): {summary_line(metrics)}", flush=True)
+    tables = breakdown_tables(test_set.labels, probs, test_set.index, classes, cfg["thresholds"])
+    for name, table in tables.items():
+        layout.table(name).parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(layout.table(name), index=False)
+    figures = evaluation_figures(config, layout, metrics, predictions, probs, hidden, temperature,
+                                 tables)
+    for name, figure in figures.items():
+        layout.figure(name).parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(layout.figure(name), dpi=110)
+    example = test_set.take(np.arange(min(4, len(test_set))))
+    layout.provenance.write_text(json.dumps(
+        _log_to_mlflow(config, layout, model, example, metrics, tables, figures), indent=2))
     return metrics
 
 
-def _log_to_mlflow(config, layout, model, example, metrics, figure) -> None:
+def summary_line(metrics: dict) -> str:
+    """Accuracy, balanced accuracy and macro-F1 with their intervals, for the log."""
+    ci = metrics["ci"] or {}
+    return ", ".join(
+        f"{k.replace('_', ' ')} {metrics[k]:.3f}"
+        + (f" (95% CI {ci[k][0]:.3f}-{ci[k][1]:.3f})" if ci.get(k) else "") for k in OVERALL
+    )
+
+
+def breakdown_tables(y_true: np.ndarray, probs: np.ndarray, index: pd.DataFrame, classes: list[str],
+                     thresholds: list[float]) -> dict[str, pd.DataFrame]:
+    """Table name (see ``Layout.table``) -> the per-patient and per-record breakdown and the
+    operating points of each class."""
+    predicted = probs.argmax(axis=1)
+    patients = index["patient"].astype(str)
+    per_record = metrics_by_group(y_true, predicted, index["record"].to_numpy(), classes)
+    per_record.insert(0, "patient", per_record["group"].map(patients.groupby(index["record"]).first()))
+    return {
+        "per_patient": metrics_by_group(y_true, predicted, patients.to_numpy(), classes)
+        .rename(columns={"group": "patient"}),
+        "per_record": per_record.rename(columns={"group": "record"}),
+        "operating_points": operating_points(y_true, probs, classes, thresholds),
+    }
+
+
+def evaluation_figures(config: dict, layout: Layout, metrics: dict, predictions: pd.DataFrame,
+                       probs: np.ndarray, hidden: np.ndarray, temperature: float | None,
+                       tables: dict[str, pd.DataFrame]) -> dict[str, Figure]:
+    """Figure name (see ``Layout.figure``) -> matplotlib figure."""
+    classes, split = metrics["classes"], metrics["split"]
+    y_true = predictions["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
+    points = tables["operating_points"]
+    calibration = metrics["calibration"]
+    reliability = {"model": reliability_table(probs, y_true, calibration["n_bins"])}
+    eces = {"model": calibration["ece"]}
+    if temperature is not None:
+        name = f"temperature {temperature:.2f}"
+        reliability[name] = reliability_table(scale_temperature(probs, temperature), y_true,
+                                              calibration["n_bins"])
+        eces[name] = calibration["ece_scaled"]
+    coords, explained = hidden_state_map(hidden)
+    failures = select_failures(predictions, config["evaluate"]["gallery_size"])
+    return {
+        "confusion_matrix": confusion_figure(np.array(metrics["confusion_matrix"]), classes, split),
+        "roc_pr": roc_pr_figure(one_vs_rest_curves(y_true, probs, classes),
+                                points[points["rule"] == "argmax"]),
+        "reliability": reliability_figure(reliability, eces),
+        "per_patient": group_figure(tables["per_patient"].rename(columns={"patient": "group"}),
+                                    metrics["accuracy"], "patient"),
+        "hidden_states": hidden_state_figure(coords, y_true, probs.argmax(axis=1), classes, explained),
+        "failures": failure_gallery_figure(failure_traces(failures, config, layout)),
+    }
+
+
+def _log_to_mlflow(config: dict, layout: Layout, model: keras.Model, example: np.ndarray,
+                   metrics: dict, tables: dict[str, pd.DataFrame], figures: dict[str, Figure]) -> dict:
+    """Log metrics, figures, tables, data and the registered model to the training run; return
+    the provenance of the run (ids, link, champion decision, versions, data fingerprints)."""
     run_id = json.loads(layout.mlflow_run.read_text())["run_id"]
     use_experiment(config)
-    with mlflow.start_run(run_id=run_id):
-        scalars = {f"{SPLIT}_{k}": metrics[k] for k in ("accuracy", "balanced_accuracy", "macro_f1")}
-        for cls, values in metrics["per_class"].items():
-            scalars.update({f"{SPLIT}_{cls}_{k}": v for k, v in values.items() if k != "support"})
-        mlflow.log_metrics(scalars)
-        mlflow.log_figure(figure, f"figures/{SPLIT}_confusion_matrix.png")
+    with mlflow.start_run(run_id=run_id) as run:
+        mlflow.log_metrics(mlflow_metrics(metrics))
+        for name, figure in figures.items():
+            mlflow.log_figure(figure, f"figures/{SPLIT}_{name}.png")
+        for name, table in tables.items():
+            mlflow.log_table(table, f"tables/{SPLIT}_{name}.json")
         mlflow.log_dict(metrics, "metrics.json")
         prints = fingerprint(input_files(config, layout))
         mlflow.log_dict(prints, "data_fingerprints.json")
         mlflow.set_tag("data_fingerprint", prints["__all__"])
+        log_window_datasets(
+            {s: split_windows(config, layout, s).index.drop(columns=["file", "row"])
+             for s in ("train", "val", SPLIT)}, layout.windows_dir, config["name"])
         # The tensorflow flavour stores the Keras 3 model as .keras; mlflow.keras.log_model
-        # cannot save an input example (mlflow/mlflow#16183, open in MLflow 3.18).
-        mlflow.tensorflow.log_model(
+        # cannot save an input example (mlflow/mlflow#16183, open in MLflow 3.18). Naming the
+        # requirements spares MLflow inferring them by reloading the model in a subprocess.
+        info = mlflow.tensorflow.log_model(
             model, name="model", signature=infer_signature(example, model.predict(example, verbose=0)),
-            input_example=example,
+            input_example=example, registered_model_name=config["name"],
+            pip_requirements=[f"{name}=={version(name)}" for name in ("tensorflow", "keras")],
         )
+    champion = promote_champion(config["name"], info.registered_model_version, run_id,
+                                f"{SPLIT}_macro_f1")
+    print(f"evaluate: registered model {config['name']}: {champion}", flush=True)
+    tracking_uri = config["mlflow"]["tracking_uri"]
+    return {
+        "git_commit": run.data.tags.get("git_commit"), "config_hash": run.data.tags.get("config_hash"),
+        "mlflow": {"tracking_uri": tracking_uri, "experiment_id": run.info.experiment_id,
+                   "run_id": run_id, "link": run_link(tracking_uri, run.info.experiment_id, run_id),
+                   "registered_model": config["name"], "model_version": info.registered_model_version,
+                   "champion": champion},
+        "packages": package_versions(),
+        "data_fingerprints": prints,
+    }

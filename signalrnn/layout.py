@@ -73,6 +73,18 @@ class Layout:
     def confusion_png(self) -> Path:
         return self.root / "figures" / "confusion_matrix.png"
 
+    def figure(self, name: str) -> Path:
+        """An evaluation figure, ``figures/<name>.png``."""
+        return self.root / "figures" / f"{name}.png"
+
+    def table(self, name: str) -> Path:
+        """An evaluation table, ``tables/<name>.csv``."""
+        return self.root / "tables" / f"{name}.csv"
+
+    @property
+    def provenance(self) -> Path:
+        return self.root / "provenance.json"
+
     @property
     def curves_png(self) -> Path:
         return self.root / "figures" / "training_curves.png"

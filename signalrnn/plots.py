@@ -66,3 +66,116 @@ def example_windows_figure(
         ax.set_xlabel("time from event (ms)")
     fig.tight_layout()
     return fig
+
+
+def roc_pr_figure(curves: dict[str, dict], decisions: pd.DataFrame) -> plt.Figure:
+    """One-vs-rest ROC and precision-recall curves per class (AUC and average precision in the
+    legend); dots mark each class's sensitivity / specificity / PPV at the model's decision."""
+    fig, (roc, pr) = plt.subplots(1, 2, figsize=(10, 4.2))
+    for i, (cls, c) in enumerate(curves.items()):
+        color = f"C{i}"
+        point = decisions[decisions["class"] == cls].iloc[0]
+        roc.plot(c["fpr"], c["tpr"], color=color, label=f"{cls} (AUC {c['roc_auc']:.3f})")
+        roc.plot(1 - point["specificity"], point["sensitivity"], "o", color=color)
+        pr.plot(c["recall"], c["precision"], color=color,
+                label=f"{cls} (AP {c['average_precision']:.3f})")
+        pr.plot(point["sensitivity"], point["ppv"], "o", color=color)
+    roc.plot([0, 1], [0, 1], color="grey", lw=0.7, ls="--")
+    roc.set(xlabel="1 - specificity", ylabel="sensitivity", title="ROC, one class vs the rest")
+    pr.set(xlabel="sensitivity (recall)", ylabel="PPV (precision)",
+           title="Precision-recall, one class vs the rest")
+    for ax in (roc, pr):
+        ax.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.02))
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower left" if ax is pr else "lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def reliability_figure(tables: dict[str, pd.DataFrame], eces: dict[str, float]) -> plt.Figure:
+    """Accuracy against confidence per bin (diagonal = perfectly calibrated; dot area grows with
+    the bin's windows), one colour per set of probabilities (e.g. before and after temperature
+    scaling), and windows per bin below."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(5.5, 5.5), sharex=True,
+                                      gridspec_kw={"height_ratios": [3, 1]})
+    top.plot([0, 1], [0, 1], color="grey", lw=0.7, ls="--", label="perfect calibration")
+    width = 1 / len(next(iter(tables.values()))) / (len(tables) + 1)
+    for i, (name, table) in enumerate(tables.items()):
+        filled = table.dropna()
+        top.plot(filled["confidence"], filled["accuracy"], color=f"C{i}", lw=0.8, alpha=0.5)
+        area = 8 + 150 * filled["windows"] / filled["windows"].sum()
+        top.scatter(filled["confidence"], filled["accuracy"], s=area, color=f"C{i}",
+                    label=f"{name} (ECE {eces[name]:.3f})")
+        bottom.bar(table["low"] + (i + 0.5) * width, table["windows"], width=width, color=f"C{i}",
+                   align="edge")
+    top.set(ylabel="accuracy", xlim=(0, 1), ylim=(0, 1.02),
+            title="Reliability: is a prediction made with probability p right p of the time?")
+    top.title.set_fontsize(9)
+    top.legend(fontsize=8, loc="upper left")
+    top.grid(alpha=0.3)
+    bottom.set(xlabel="confidence (probability of the predicted class)", ylabel="windows")
+    fig.tight_layout()
+    return fig
+
+
+def group_figure(table: pd.DataFrame, overall: float, group: str) -> plt.Figure:
+    """Accuracy of each ``group`` (patient or record), worst at the top, with its window count;
+    the dashed line is the accuracy over all windows."""
+    fig, ax = plt.subplots(figsize=(7, 0.3 * len(table) + 1.3))
+    rows = np.arange(len(table))[::-1]
+    ax.barh(rows, table["accuracy"], color="C0", alpha=0.8)
+    for y, (_, row) in zip(rows, table.iterrows(), strict=True):
+        ax.text(0.01, y, f"{row['windows']} windows", va="center", fontsize=7, color="white")
+    ax.axvline(overall, color="black", ls="--", lw=0.8)
+    ax.set_yticks(rows, table["group"])
+    ax.set(xlim=(0, 1), xlabel="accuracy", ylabel=group)
+    ax.set_title(f"Accuracy per {group}; dashed: all windows ({overall:.1%})", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def hidden_state_figure(coords: np.ndarray, labels: np.ndarray, predicted: np.ndarray,
+                        classes: list[str], explained: np.ndarray) -> plt.Figure:
+    """The LSTM's final hidden state of every window in 2-D (PCA), coloured by the annotated
+    class; misclassified windows are ringed in black."""
+    fig, ax = plt.subplots(figsize=(6.5, 5))
+    for i, cls in enumerate(classes):
+        mine = labels == i
+        ax.scatter(coords[mine, 0], coords[mine, 1], s=8, color=f"C{i}", alpha=0.6, label=cls,
+                   linewidths=0)
+    wrong = labels != predicted
+    ax.scatter(coords[wrong, 0], coords[wrong, 1], s=22, facecolors="none", edgecolors="black",
+               linewidths=0.7, label=f"misclassified ({wrong.sum()})")
+    ax.set(xlabel=f"PC 1 ({explained[0]:.0%} of variance)",
+           ylabel=f"PC 2 ({explained[1]:.0%} of variance)" if len(explained) > 1 else "PC 2",
+           title="What the network learned: final LSTM state, PCA")
+    ax.legend(fontsize=8, markerscale=1.5)
+    fig.tight_layout()
+    return fig
+
+
+def failure_gallery_figure(traces: list) -> plt.Figure:
+    """One row per misclassified window (``failures.FailureTrace``): the raw trace (left) and the
+    filtered one (right) around it, the window shaded and the annotated event dashed."""
+    fig, axes = plt.subplots(max(len(traces), 1), 2, figsize=(10, 1.9 * max(len(traces), 1)),
+                             squeeze=False)
+    for (raw, filtered), trace in zip(axes, traces, strict=False):
+        row = trace.row
+        for ax, signal, kind in ((raw, trace.raw, "raw"), (filtered, trace.filtered, "filtered")):
+            ax.plot(trace.time_ms, signal, lw=0.8, color="black" if kind == "raw" else "C0")
+            ax.axvspan(*trace.window_ms, color="C1", alpha=0.12)
+            ax.axvline(0, color="grey", lw=0.6, ls="--")
+            ax.set_ylabel(f"{kind} (mV)", fontsize=8)
+            ax.tick_params(labelsize=7)
+        raw.set_title(f"{row['record']} (patient {row['patient']}), {trace.channel}, "
+                      f"t = {row['sample'] / row['fs_hz']:.3f} s", fontsize=8, loc="left")
+        filtered.set_title(f"true {row['label']}, predicted {row['predicted']} "
+                           f"(p = {row['probability']:.2f})", fontsize=8, loc="left", color="C3")
+    if not traces:
+        for ax in axes[0]:
+            ax.axis("off")
+        axes[0, 0].text(0, 0.5, "No misclassified windows.", transform=axes[0, 0].transAxes)
+    for ax in axes[-1]:
+        ax.set_xlabel("time from the annotated event (ms)", fontsize=8)
+    fig.tight_layout()
+    return fig

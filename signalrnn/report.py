@@ -1,4 +1,9 @@
-"""A self-contained HTML report (images embedded) for clinical review of one experiment."""
+"""A self-contained HTML report (images embedded) for clinical review of one experiment.
+
+Plain-language summary first, then data, methods, results with figures, the failure gallery,
+example windows and provenance. No scripts, fonts or other files are fetched, so the report
+reads offline and prints to PDF as it is.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +11,51 @@ import base64
 import html
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from signalrnn import __version__
 from signalrnn.layout import Layout
+from signalrnn.metrics import commonest_error
 from signalrnn.plots import example_windows_figure, training_curves_figure
-from signalrnn.tracking import git_commit
 from signalrnn.train import class_names, split_windows
 
 STYLE = """
-body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:62rem;margin:2rem auto;
 padding:0 1rem;color:#222;line-height:1.45}
 h1{font-size:1.6rem}h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .6rem;
-text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
-img{max-width:100%;page-break-inside:avoid}.summary{background:#f5f8fc;border-left:4px solid #3a6ea5;
-padding:.6rem 1rem}pre{background:#f7f7f7;padding:.6rem;overflow-x:auto;font-size:.85rem}
-@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}}
+table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
+td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:right;white-space:nowrap}th{background:#f3f3f3}
+td:first-child,th:first-child,.text td,.text th{text-align:left}.text td{white-space:normal}
+figure{margin:1rem 0;break-inside:avoid}figcaption{font-size:.85rem;color:#555}img{max-width:100%}
+.summary{background:#f5f8fc;border-left:4px solid #3a6ea5;padding:.4rem 1rem}
+pre{background:#f7f7f7;padding:.6rem;white-space:pre-wrap;font-size:.8rem}code{font-size:.85rem}
+.small td{font-size:.75rem;font-family:monospace}
+@page{size:A4;margin:14mm}
+@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}a{color:inherit}
+img{max-height:250mm;width:auto}tr{break-inside:avoid}}
 """
 
 
-def _img(path) -> str:
+def _img(path: Path, caption: str) -> str:
     data = base64.b64encode(path.read_bytes()).decode()
-    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
+    return (f'<figure><img alt="{html.escape(path.stem.replace("_", " "))}" '
+            f'src="data:image/png;base64,{data}"><figcaption>{caption}</figcaption></figure>')
 
 
-def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:.3f}")
+def _table(frame: pd.DataFrame, css: str = "") -> str:
+    """An HTML table, numbers to 3 decimals, column names without underscores; ``css``: "text"
+    left-aligns every cell, "text small" also shrinks them."""
+    return frame.rename(columns=lambda c: c.replace("_", " ")).to_html(
+        index=False, border=0, na_rep="", classes=css or None, float_format=lambda v: f"{v:.3f}")
+
+
+def _with_ci(value: float, interval: list[float] | None, percent: bool = False) -> str:
+    """``0.830 (95% CI 0.750 to 0.900)``, or as percentages; just the value without an interval."""
+    fmt = (lambda v: f"{v:.0%}") if percent else (lambda v: f"{v:.3f}")
+    return fmt(value) + (f" (95% CI {fmt(interval[0])} to {fmt(interval[1])})" if interval else "")
 
 
 def data_table(config: dict, layout: Layout) -> pd.DataFrame:
@@ -69,36 +89,89 @@ def write_figures(config: dict, layout: Layout) -> None:
     figure.savefig(layout.examples_png, dpi=110)
 
 
-def summary_sentence(config: dict, metrics: dict, data: pd.DataFrame) -> str:
+def summary_points(metrics: dict, per_patient: pd.DataFrame) -> list[str]:
+    """The findings in plain language, one HTML sentence or two each."""
+    ci = metrics["ci"] or {"per_class": {c: {} for c in metrics["classes"]}}
+    n_patients = metrics["n_patients"]
+    if metrics["ci"]:
+        spread = (f"The ranges are 95% confidence intervals from resampling the {n_patients} test "
+                  f"patients {metrics['ci']['n_resamples']} times")
+        spread += ("; with so few patients they are rough." if n_patients < 10 else ".")
+    else:
+        spread = "With a single test patient no confidence interval can be given."
+    points = [
+        f"<b>How well:</b> macro-F1 <b>{_with_ci(metrics['macro_f1'], ci.get('macro_f1'))}</b>, "
+        f"balanced accuracy {_with_ci(metrics['balanced_accuracy'], ci.get('balanced_accuracy'), True)}"
+        f", accuracy {_with_ci(metrics['accuracy'], ci.get('accuracy'), True)}. {spread}"
+    ]
+    baseline = metrics.get("baseline")
+    if baseline:
+        better = "better" if metrics["macro_f1"] > baseline["macro_f1"] else "not better"
+        points.append(
+            f"<b>Against the baseline:</b> the baseline reached a macro-F1 of "
+            f"{baseline['macro_f1']:.3f} and a balanced accuracy of {baseline['balanced_accuracy']:.0%}"
+            f" on the same test windows; the network is {better} by macro-F1."
+        )
+    recall = {c: v["recall"] for c, v in metrics["per_class"].items() if v["support"]}
+    worst = min(recall, key=recall.get)
+    points.append(
+        f"<b>Per class:</b> the weakest class is <b>{worst}</b>: "
+        f"{_with_ci(recall[worst], ci['per_class'][worst].get('recall'), True)} of its windows are "
+        f"recognised (sensitivity); the best is {max(recall, key=recall.get)} "
+        f"({max(recall.values()):.0%})."
+    )
+    if len(per_patient) > 1:
+        low, high = per_patient.iloc[0], per_patient.iloc[-1]
+        points.append(f"<b>Per patient:</b> accuracy ranges from {low['accuracy']:.0%} (patient "
+                      f"{low['patient']}) to {high['accuracy']:.0%} (patient {high['patient']}).")
+    calibration = metrics["calibration"]
+    text = (f"<b>Probabilities:</b> the stated probability of the predicted class is on average "
+            f"{calibration['ece']:.1%} away from the observed accuracy (expected calibration error)")
+    if calibration["temperature"] is not None:
+        text += (f"; after temperature scaling fitted on the validation patients (T = "
+                 f"{calibration['temperature']:.2f}) {calibration['ece_scaled']:.1%}")
+    points.append(text + ".")
+    cm = np.array(metrics["confusion_matrix"])
+    confusion = commonest_error(cm, metrics["classes"])
+    errors = int(cm.sum() - np.trace(cm))
+    points.append(f"<b>Where it fails:</b> {errors} of {metrics['n_windows']} windows are "
+                  "misclassified" + (f"; most often {confusion[0]} taken for {confusion[1]} "
+                                     f"({confusion[2]} windows)" if confusion else "")
+                  + '. The <a href="#failures">failure gallery</a> shows the most confident errors.')
+    return points
+
+
+def summary_section(config: dict, metrics: dict, data: pd.DataFrame, per_patient: pd.DataFrame) -> str:
     test = data[data["split"] == "test"].iloc[0]
-    return (
-        f"An LSTM classified {metrics['n_windows']} windows of {int(test['patients'])} held-out "
-        f"patient(s) ({int(test['records'])} record(s)) into {len(metrics['classes'])} classes "
-        f"({', '.join(metrics['classes'])}). On this <b>test split</b> it reached a balanced "
-        f"accuracy of <b>{metrics['balanced_accuracy']:.1%}</b> and a macro-F1 of "
-        f"<b>{metrics['macro_f1']:.3f}</b> (accuracy {metrics['accuracy']:.1%}). The model never saw "
-        "these patients during training or model selection."
+    win = config["window"]
+    lead = (
+        f"An LSTM network sorted {metrics['n_windows']} windows of signal (each "
+        f"{win['pre_ms'] + win['post_ms']:g} ms around an annotated event) into "
+        f"{len(metrics['classes'])} classes: {', '.join(metrics['classes'])}. It was tested on "
+        f"{int(test['patients'])} patient(s) ({int(test['records'])} record(s)) whose recordings it "
+        "never saw during training or model selection."
     )
+    items = "".join(f"<li>{p}</li>" for p in summary_points(metrics, per_patient))
+    return (f'<section id="summary"><h2>Summary</h2><div class="summary"><p>{lead}</p><ul>{items}'
+            "</ul></div></section>")
 
 
-def render_report(config: dict, layout: Layout) -> str:
-    """The HTML text of the report; figures must exist (see ``write_figures``)."""
-    metrics = json.loads(layout.metrics.read_text())
-    data = data_table(config, layout)
-    run_id = json.loads(layout.mlflow_run.read_text())["run_id"]
-    per_class = pd.DataFrame(
-        [{"class": c, **v} for c, v in metrics["per_class"].items()]
-    )
-    overall = pd.DataFrame([{"split": metrics["split"], "windows": metrics["n_windows"],
-                             "accuracy": metrics["accuracy"],
-                             "balanced accuracy": metrics["balanced_accuracy"],
-                             "macro-F1": metrics["macro_f1"]}])
-    filt, win, model = config["filter"], config["window"], config["model"]
-    methods = pd.DataFrame([
-        {"step": "filter", "settings": (
-            f"zero-phase Butterworth band-pass {filt['bandpass_hz']} Hz (order {filt['order']}); "
-            f"notch {filt['notch_hz']} Hz (Q {filt['notch_q']}); baseline median "
-            f"{filt['baseline_ms']} ms")},
+def filter_settings(filt: dict) -> str:
+    """The filter chain in words."""
+    band = filt["bandpass_hz"]
+    return "; ".join([
+        f"zero-phase Butterworth band-pass {band[0]:g}-{band[1]:g} Hz (order {filt['order']})"
+        if band else "no band-pass",
+        f"notch at {filt['notch_hz']:g} Hz (Q {filt['notch_q']:g})" if filt["notch_hz"] else "no notch",
+        f"baseline removed by a {filt['baseline_ms']:g} ms moving median" if filt["baseline_ms"]
+        else "no baseline removal",
+    ])
+
+
+def methods_table(config: dict) -> pd.DataFrame:
+    win, model, ev = config["window"], config["model"], config["evaluate"]
+    return pd.DataFrame([
+        {"step": "filter", "settings": filter_settings(config["filter"])},
         {"step": "window", "settings": (
             f"{win['pre_ms']} ms before to {win['post_ms']} ms after each event; channels "
             f"{win['channels']}; normalisation {win['normalize']}")},
@@ -112,37 +185,152 @@ def render_report(config: dict, layout: Layout) -> str:
             f"{config['train']['batch_size']}, up to {config['train']['epochs']} epochs, early "
             f"stopping on val loss (patience {config['train']['patience']}), class weights "
             f"{config['train']['class_weight']}")},
+        {"step": "evaluation", "settings": (
+            f"test split only; 95% confidence intervals: percentile bootstrap over test patients "
+            f"({ev['bootstrap_resamples']} resamples, seed {ev['bootstrap_seed']}); one-vs-rest ROC "
+            f"and precision-recall; operating points at the most probable class and at p ≥ "
+            f"{', '.join(f'{t:g}' for t in ev['thresholds'])}; calibration in "
+            f"{ev['calibration_bins']} bins"
+            + (", temperature scaling fitted on the validation split" if ev["temperature_scaling"]
+               else ""))},
     ])
-    provenance = {
-        "config name": config["name"], "data_dir": config["data_dir"],
-        "git commit": git_commit(), "signalrnn version": __version__,
-        "MLflow run id": run_id, "MLflow tracking": config["mlflow"]["tracking_uri"],
+
+
+def _cell(value: float, interval: list[float] | None) -> str:
+    """A table cell ``0.830 (0.750-0.900)``: the value and its 95% CI, if any."""
+    return f"{value:.3f}" + (f" ({interval[0]:.3f}-{interval[1]:.3f})" if interval else "")
+
+
+def overall_table(metrics: dict) -> pd.DataFrame:
+    ci = metrics["ci"] or {}
+    rows = [{"": "network", "windows": metrics["n_windows"], "patients": metrics["n_patients"],
+             **{f"{name} (95% CI)": _cell(metrics[k], ci.get(k)) for k, name in
+                (("accuracy", "accuracy"), ("balanced_accuracy", "balanced accuracy"),
+                 ("macro_f1", "macro-F1"))}}]
+    if metrics.get("baseline"):
+        base = metrics["baseline"]
+        rows.append({"": "baseline", "windows": base.get("n_windows", metrics["n_windows"]),
+                     "patients": metrics["n_patients"],
+                     **{f"{name} (95% CI)": _cell(base[k], (base.get("ci") or {}).get(k)) for k, name in
+                        (("accuracy", "accuracy"), ("balanced_accuracy", "balanced accuracy"),
+                         ("macro_f1", "macro-F1"))}})
+    return pd.DataFrame(rows)
+
+
+def per_class_table(metrics: dict) -> pd.DataFrame:
+    ci = (metrics["ci"] or {}).get("per_class", {})
+    return pd.DataFrame([
+        {"class": c, "windows": v["support"],
+         "Se (95% CI)": _cell(v["recall"], ci.get(c, {}).get("recall")),
+         "+P (95% CI)": _cell(v["precision"], ci.get(c, {}).get("precision")),
+         "F1 (95% CI)": _cell(v["f1"], ci.get(c, {}).get("f1")),
+         "ROC AUC": metrics["roc_auc"].get(c), "average precision": metrics["average_precision"].get(c)}
+        for c, v in metrics["per_class"].items()
+    ])
+
+
+def calibration_table(calibration: dict) -> pd.DataFrame:
+    rows = [{"probabilities": "as the network gives them", "ECE": calibration["ece"],
+             "negative log-likelihood": calibration["nll"]}]
+    if calibration["temperature"] is not None:
+        rows.append({"probabilities": f"temperature-scaled (T = {calibration['temperature']:.2f})",
+                     "ECE": calibration["ece_scaled"], "negative log-likelihood": calibration["nll_scaled"]})
+    return pd.DataFrame(rows)
+
+
+def results_section(layout: Layout, metrics: dict) -> str:
+    points = pd.read_csv(layout.table("operating_points")).drop(columns="threshold")
+    return f"""<section id="results"><h2>Results (test split)</h2>{_table(overall_table(metrics))}
+<h3>Per class</h3><p>Sensitivity (Se): share of a class's windows recognised; positive predictive
+value (+P): share of the windows called that class that are it; F1: their harmonic mean.</p>
+{_table(per_class_table(metrics))}
+{_img(layout.confusion_png, "Confusion matrix: rows are the annotated classes, columns the "
+      "predicted ones; each cell gives windows and the share of its row.")}
+<h3>Discrimination</h3>{_img(layout.figure("roc_pr"), "One-vs-rest ROC and precision-recall curves; dots "
+                             "mark the model's decision (the most probable class).")}
+<h4>Operating points</h4><p>Each class called positive by the network's decision (argmax) or when its
+probability reaches a threshold: sensitivity, specificity, positive predictive value and counts.</p>
+{_table(points)}
+<h3>Calibration</h3><p>Expected calibration error (ECE): window-weighted mean gap between
+the stated probability and the observed accuracy; 0 is perfect.</p>
+{_table(calibration_table(metrics["calibration"]))}
+{_img(layout.figure("reliability"), "Reliability diagram: accuracy against confidence per bin; the "
+      "diagonal is perfect calibration, points below it over-confident.")}
+<h3>Per patient and per record</h3><p>Worst first, so that one poorly classified patient is
+visible.</p>{_table(pd.read_csv(layout.table("per_patient")))}
+{_img(layout.figure("per_patient"), "Accuracy per test patient; the dashed line is over all windows.")}
+{_table(pd.read_csv(layout.table("per_record")))}
+<h3>What the network learned</h3>{_img(layout.figure("hidden_states"), "Final LSTM hidden state of each "
+    "test window in two dimensions (PCA), coloured by the annotated class; ringed windows are "
+    "misclassified.")}
+<h3>Training</h3>{_img(layout.curves_png, "Loss and accuracy per epoch on the train and validation "
+    "splits; the model keeps the weights of the epoch with the lowest validation loss.")}
+</section>"""
+
+
+def fingerprint_table(prints: dict[str, str]) -> pd.DataFrame:
+    """One row per record: the short SHA-256 of its header, signal, annotation and windows files."""
+    rows: dict[str, dict] = {}
+    for path, digest in prints.items():
+        if path != "__all__":
+            name = Path(path)
+            kind = "windows" if name.suffix == ".npy" else name.suffix.lstrip(".")
+            rows.setdefault(name.stem, {"record": name.stem})[kind] = digest[:12]
+    return pd.DataFrame(list(rows.values()))
+
+
+def provenance_section(config: dict, layout: Layout) -> str:
+    prov = json.loads(layout.provenance.read_text())
+    run = prov["mlflow"]
+    facts = {
+        "config name": html.escape(config["name"]), "data_dir": html.escape(config["data_dir"]),
+        "git commit (training)": prov["git_commit"], "config hash": prov["config_hash"],
+        "data fingerprint (SHA-256 of all inputs)":
+            prov["data_fingerprints"]["__all__"],
+        "MLflow run id": run["run_id"], "MLflow experiment id": run["experiment_id"],
+        "MLflow tracking store": html.escape(run["tracking_uri"]),
+        "MLflow run page": f'<a href="{html.escape(run["link"])}">{html.escape(run["link"])}</a>',
+        "registered model": f"{html.escape(run['registered_model'])}, {html.escape(run['champion'])}",
         "generated (UTC)": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
     }
-    prov_rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
-                        for k, v in provenance.items())
+    rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts.items())
+    packages = pd.DataFrame(prov["packages"].items(), columns=["package", "version"])
+    prints = fingerprint_table(prov["data_fingerprints"])
+    return f"""<section id="provenance"><h2>Provenance</h2><table class="text">{rows}</table>
+<p>With a local tracking store, the run page opens once the MLflow UI runs in the project root:
+<code>mlflow ui --backend-store-uri {html.escape(run["tracking_uri"])} --host 127.0.0.1 --port 5000</code>.
+</p>
+<h3>Software</h3>{_table(packages, "text")}
+<h3>Data fingerprints</h3><p>First 12 hex digits of the SHA-256 of each input file.</p>
+{_table(prints, "text small")}
+<h3>Configuration</h3><pre>{html.escape(yaml.safe_dump(config, sort_keys=False))}</pre></section>"""
+
+
+def render_report(config: dict, layout: Layout) -> str:
+    """The HTML text of the report; figures and evaluation outputs must exist."""
+    metrics = json.loads(layout.metrics.read_text())
+    data = data_table(config, layout)
+    per_patient = pd.read_csv(layout.table("per_patient"), dtype={"patient": str})
+    name = html.escape(config["name"])
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<title>signalrnn report: {html.escape(config['name'])}</title><style>{STYLE}</style></head>
+<title>signalrnn report: {name}</title><style>{STYLE}</style></head>
 <body>
-<h1>Electrogram classification report: {html.escape(config['name'])}</h1>
-<section id="summary"><h2>Summary</h2><p class="summary">{summary_sentence(config, metrics, data)}</p>
-</section>
+<h1>Signal classification report: {name}</h1>
+{summary_section(config, metrics, data, per_patient)}
 <section id="data"><h2>Data</h2>
 <p>Records from <code>{html.escape(config['data_dir'])}</code>, split by patient: no patient
 contributes to more than one split. Windows per class:</p>{_table(data)}</section>
-<section id="methods"><h2>Methods</h2>{_table(methods)}</section>
-<section id="results"><h2>Results (test split)</h2>{_table(overall)}
-<h3>Per class</h3>{_table(per_class)}
-<h3>Confusion matrix</h3>{_img(layout.confusion_png)}
-<h3>Training curves</h3><p>Loss and accuracy per epoch on the train and validation splits;
-training stopped early when the validation loss stopped improving.</p>{_img(layout.curves_png)}
-</section>
-<section id="examples"><h2>Example windows</h2><p>Filtered, normalised test windows of each
-class (first channel); the dashed line marks the annotated event.</p>{_img(layout.examples_png)}
-</section>
-<section id="provenance"><h2>Provenance</h2><table>{prov_rows}</table>
-<h3>Configuration</h3><pre>{html.escape(yaml.safe_dump(config, sort_keys=False))}</pre></section>
+<section id="methods"><h2>Methods</h2>{_table(methods_table(config), "text")}</section>
+{results_section(layout, metrics)}
+<section id="failures"><h2>Failure gallery</h2><p>Misclassified test windows, the most confident
+errors first, one kind of error after another: is the annotation or the network wrong?</p>
+{_img(layout.figure("failures"), "Left: raw signal as recorded; right: filtered signal the network saw "
+      "(before normalisation). Shaded: the window; dashed: the annotated event.")}</section>
+<section id="examples"><h2>Example windows</h2>
+{_img(layout.examples_png, "Filtered, normalised test windows of each class (first channel); the "
+      "dashed line marks the annotated event.")}</section>
+{provenance_section(config, layout)}
 </body></html>
 """
 

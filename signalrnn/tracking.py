@@ -1,15 +1,26 @@
-"""MLflow: where runs go, what every run is tagged with, per-epoch metrics, data fingerprints."""
+"""MLflow: where runs go, what every run is tagged with, metrics, data, the champion model."""
 
 from __future__ import annotations
 
 import hashlib
+import platform
 import subprocess
+import warnings
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import keras
 import mlflow
+import pandas as pd
+from mlflow.data.sources import LocalArtifactDatasetSource
+from mlflow.exceptions import MlflowException
 
 from signalrnn.config import config_hash
+
+CHAMPION = "champion"
+LOCAL_UI = "http://127.0.0.1:5000"  # where `mlflow ui` listens by default
+PACKAGES = ("signalrnn", "numpy", "scipy", "pandas", "tensorflow", "keras", "wfdb", "scikit-learn",
+            "mlflow", "snakemake", "matplotlib")
 
 
 def use_experiment(config: dict) -> None:
@@ -61,3 +72,56 @@ class EpochMetrics(keras.callbacks.Callback):
         named = {k if k.startswith("val_") else f"train_{k}": float(v)
                  for k, v in (logs or {}).items() if k != "learning_rate"}
         mlflow.log_metrics(named, step=epoch + 1)
+
+
+def package_versions() -> dict[str, str]:
+    """Python and the installed version of every package the numbers depend on."""
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def run_link(tracking_uri: str, experiment_id: str, run_id: str) -> str:
+    """The run's page in the MLflow UI: on the tracking server, or for a local store on
+    ``mlflow ui`` started in the project root."""
+    base = tracking_uri.rstrip("/") if tracking_uri.startswith(("http://", "https://")) else LOCAL_UI
+    return f"{base}/#/experiments/{experiment_id}/runs/{run_id}"
+
+
+def log_window_datasets(indexes: dict[str, pd.DataFrame], source: Path, name: str) -> None:
+    """Each split's window index (record, patient, sample, label ...) as an MLflow dataset input
+    of the active run, in the context of its split; MLflow keeps a digest of each table."""
+    for split, index in indexes.items():
+        with warnings.catch_warnings():  # integer columns (sample) never hold missing values
+            warnings.filterwarnings("ignore", "Hint: Inferred schema contains integer", UserWarning)
+            dataset = mlflow.data.from_pandas(index, source=LocalArtifactDatasetSource(str(source)),
+                                              name=f"{name}-{split}", targets="label")
+        mlflow.log_input(dataset, context=split)
+
+
+def promote_champion(model_name: str, model_version: str, run_id: str, metric: str) -> str:
+    """Give ``model_version`` the alias ``champion`` if its run's ``metric`` beats the current
+    champion's on the same dataset (tag ``dataset``) or there is no champion yet; say what was done."""
+    client = mlflow.MlflowClient()
+    run = client.get_run(run_id).data
+    score, dataset = run.metrics[metric], run.tags.get("dataset")
+    try:
+        current = client.get_model_version_by_alias(model_name, CHAMPION)
+    except MlflowException:
+        current = None
+    if current is not None:
+        held = client.get_run(current.run_id).data
+        best = held.metrics.get(metric, float("-inf"))
+        if held.tags.get("dataset") != dataset:
+            return (f"version {current.version} stays {CHAMPION}: it was tested on dataset "
+                    f"{held.tags.get('dataset')}, this model on {dataset}; the two cannot be compared")
+        if score <= best:
+            return (f"version {current.version} stays {CHAMPION}: its {metric} {best:.4f} is not beaten "
+                    f"by {score:.4f}")
+    client.set_registered_model_alias(model_name, CHAMPION, model_version)
+    beaten = "" if current is None else f", beating version {current.version} ({best:.4f})"
+    return f"version {model_version} is the new {CHAMPION} ({metric} {score:.4f}{beaten})"

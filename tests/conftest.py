@@ -1,11 +1,15 @@
-"""Shared fixtures: a validated tiny config, a scratch project folder, the real data folder."""
+"""Shared fixtures: a validated tiny config, a scratch project folder, the real data folder,
+headless Chromium."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -48,6 +52,32 @@ def real_data() -> Path:
     return Path(folder)
 
 
+# Offline: no network features, no sandbox (containers run as root), no GPU.
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def chromium(tmp_path_factory):
+    """Run Debian's headless ``chromium`` with the given arguments and a fresh profile; returns
+    its stdout. Skips when chromium is missing, except under CI (env ``CI``), where it fails."""
+    binary = shutil.which("chromium")
+    if binary is None:
+        message = "chromium is not installed (`apt-get install -y chromium`; make test does it as root)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+    def run(*args: str) -> str:
+        profile = tmp_path_factory.mktemp("chromium-profile")
+        result = subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                                capture_output=True, text=True, timeout=180)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout
+
+    return run
+
+
 def write_yaml(path: Path, data: dict) -> Path:
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
@@ -68,3 +98,23 @@ def tiny_run(tmp_path_factory) -> Path:
     result = snakemake(project, "--configfile", "configs/tiny.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     return project
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout_s: float) -> None:
+    """Return once ``url`` answers; raise the last connection error after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)

@@ -6,10 +6,7 @@
 
 import os
 import shutil
-import socket
 import subprocess
-import time
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +16,7 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.conftest import BIN, copy_project, snakemake
+from tests.conftest import BIN, copy_project, free_port, snakemake, wait_for
 
 
 def require(ready: bool, what: str) -> None:
@@ -38,12 +35,6 @@ def slurm_is_up() -> bool:
 def postgres_is_up() -> bool:
     return bool(shutil.which("pg_isready")) and subprocess.run(
         ["pg_isready", "-q", "-h", "127.0.0.1"]).returncode == 0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def derived_config(project: Path, name: str, **changes) -> str:
@@ -99,14 +90,7 @@ def mlflow_server(tmp_path):
              "--artifacts-destination", str(tmp_path / "artifacts"), "--workers", "1"],
             stdout=log, stderr=subprocess.STDOUT)
     try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{uri}/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"mlflow server did not start: {(tmp_path / 'server.log').read_text()[-2000:]}")
+        wait_for(f"{uri}/health", timeout_s=90)
         yield uri
     finally:
         server.terminate()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from signalrnn.metrics import classification_metrics, confusion_matrix
+from signalrnn.metrics import classification_metrics, confusion_matrix, metrics_by_group
 
 
 def test_confusion_matrix_counts_true_rows_predicted_columns():
@@ -30,3 +30,13 @@ def test_a_constant_classifier_gets_chance_balanced_accuracy():
     m = classification_metrics(y_true, np.zeros(100, int), list("abcd"), "test")
     assert m["balanced_accuracy"] == pytest.approx(0.25)
     assert m["accuracy"] == pytest.approx(0.25)
+
+
+def test_group_breakdown_puts_the_worst_patient_first_with_its_commonest_error():
+    y_true = np.array([0, 1, 1, 0, 1, 1])
+    y_pred = np.array([0, 1, 1, 1, 0, 0])
+    table = metrics_by_group(y_true, y_pred, np.array(["p1"] * 3 + ["p2"] * 3), ["N", "V"])
+    assert table["group"].tolist() == ["p2", "p1"]
+    assert table["accuracy"].tolist() == [0.0, 1.0]
+    assert table["commonest_error"].tolist() == ["V -> N (2)", ""]
+    assert table["windows"].tolist() == [3, 3]

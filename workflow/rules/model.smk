@@ -1,4 +1,4 @@
-# Training (one MLflow run) and its evaluation on the test split.
+# Training (one MLflow run) and its evaluation on the test split (same run, registered model).
 
 
 rule train:
@@ -30,12 +30,26 @@ rule evaluate:
         OUT.model,
         OUT.mlflow_run,
         OUT.split,
+        expand(OUT.windows("{record}"), record=RECORDS),
+        expand(OUT.filtered("{record}"), record=RECORDS),
+        expand(record_file("hea"), record=RECORDS),
+        expand(record_file("dat"), record=RECORDS),
     output:
         OUT.metrics,
         OUT.predictions,
+        OUT.table("per_patient"),
+        OUT.table("per_record"),
+        OUT.table("operating_points"),
+        OUT.provenance,
         report(OUT.confusion_png, caption="../report/confusion_matrix.rst", category="Results"),
+        report(OUT.figure("roc_pr"), caption="../report/roc_pr.rst", category="Results"),
+        report(OUT.figure("reliability"), caption="../report/reliability.rst", category="Results"),
+        report(OUT.figure("per_patient"), caption="../report/per_patient.rst", category="Results"),
+        report(OUT.figure("hidden_states"), caption="../report/hidden_states.rst", category="Results"),
+        report(OUT.figure("failures"), caption="../report/failures.rst", category="Failures"),
     params:
         config=CONFIG_FILE,
+        evaluate=CONFIG["evaluate"],
     log:
         OUT.log("evaluate"),
     benchmark:
