@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import platform
 import subprocess
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -23,10 +26,30 @@ PACKAGES = ("signalrnn", "numpy", "scipy", "pandas", "tensorflow", "keras", "wfd
             "mlflow", "snakemake", "matplotlib")
 
 
+@contextmanager
+def store_lock(tracking_uri: str) -> Iterator[None]:
+    """Hold an exclusive lock beside a local SQLite store (``<db>.lock``); other stores need none.
+
+    MLflow creates and migrates a SQLite store's tables without a lock, so jobs that start
+    together on a new store collide ("table ... already exists"); later writes wait on
+    SQLite's own busy timeout.
+    """
+    if not tracking_uri.startswith("sqlite:///"):
+        yield
+        return
+    database = Path(tracking_uri.removeprefix("sqlite:///"))
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{database}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def use_experiment(config: dict) -> None:
     """Point MLflow at the config's tracking store and experiment ``<name>``."""
-    mlflow.set_tracking_uri(config["mlflow"]["tracking_uri"])
-    mlflow.set_experiment(config["name"])
+    uri = config["mlflow"]["tracking_uri"]
+    mlflow.set_tracking_uri(uri)
+    with store_lock(uri):
+        mlflow.set_experiment(config["name"])
 
 
 def git_commit() -> str:
