@@ -1,0 +1,104 @@
+"""Preprocessing against the I/O floor on the real MIT-BIH DS1 records.
+
+Floor: read every record and its annotations with wfdb and run one scipy sosfiltfilt over it.
+Pipeline: the filter, annotate and window steps exactly as Snakemake runs them (signalrnn's
+commands, called in this process, so interpreter start-up is not counted), with
+configs/mitdb.yaml. Both are timed twice, the faster of the two counts (warm file cache).
+With --snakemake, also runs those steps through Snakemake with 1 and then 2 cores.
+
+    SIGNALRNN_DATA=<folder holding mitdb-ds1/> python benchmarks/bench_preprocess.py [--snakemake]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import wfdb
+import yaml
+from scipy import signal
+
+from signalrnn.cli import main as signalrnn
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def best_of_two(step) -> float:
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def floor(data_dir: Path, records: list[str]) -> None:
+    sos = signal.butter(2, [0.5, 45.0], "bandpass", fs=360, output="sos")
+    for record in records:
+        rec = wfdb.rdrecord(str(data_dir / record))
+        wfdb.rdann(str(data_dir / record), "atr")
+        signal.sosfiltfilt(sos, rec.p_signal, axis=0)
+
+
+def pipeline(config: Path, results: Path, records: list[str]) -> None:
+    common = ["--config", str(config), "--results", str(results)]
+    with contextlib.redirect_stdout(io.StringIO()):
+        for record in records:
+            assert signalrnn(["filter", *common, "--record", record]) == 0
+        assert signalrnn(["annotate", *common]) == 0
+        for record in records:
+            assert signalrnn(["window", *common, "--record", record]) == 0
+
+
+def snakemake_seconds(project: Path, config: Path, cores: int) -> float:
+    shutil.rmtree(project / "results", ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "snakemake"), "--cores", str(cores),
+                    "--configfile", str(config), "--until", "window", "--quiet"], cwd=project,
+                   check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--snakemake", action="store_true", help="also time Snakemake, 1 vs 2 cores")
+    args = parser.parse_args()
+    data_dir = Path(os.environ.get("SIGNALRNN_DATA", "")) / "mitdb-ds1"
+    if not data_dir.is_dir():
+        sys.exit("set SIGNALRNN_DATA to the folder that holds mitdb-ds1/")
+    records = sorted(p.stem for p in data_dir.glob("*.hea"))
+    config = yaml.safe_load((ROOT / "configs/mitdb.yaml").read_text())
+    config.update(name="bench", data_dir=str(data_dir), split={"method": "kfold"})
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "bench.yaml").write_text(yaml.safe_dump(config))
+        t_floor = best_of_two(lambda: floor(data_dir, records))
+        t_pipe = best_of_two(lambda: pipeline(tmp / "bench.yaml", tmp / "results", records))
+        n_windows = sum(len(np.load(p, mmap_mode="r")) for p in (tmp / "results/bench/windows").glob("*.npy"))
+        print(f"{len(records)} MIT-BIH records, {n_windows} windows")
+        print(f"  floor: read + rdann + sosfiltfilt     {t_floor:7.2f} s")
+        print(f"  pipeline: filter + annotate + window  {t_pipe:7.2f} s")
+        print(f"  pipeline / floor                      {t_pipe / t_floor:7.2f}")
+        if args.snakemake:
+            project = tmp / "project"
+            project.mkdir()
+            for name in ("Snakefile", "workflow", "configs", "environment.yml"):
+                src = ROOT / name
+                (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+            one = snakemake_seconds(project, tmp / "bench.yaml", 1)
+            two = snakemake_seconds(project, tmp / "bench.yaml", 2)
+            print(f"  snakemake --until window, 1 core      {one:7.2f} s")
+            print(f"  snakemake --until window, 2 cores     {two:7.2f} s  (speed-up {one / two:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
