@@ -31,7 +31,7 @@ chromium:
 	  echo "chromium could not be installed: the browser tests will skip (fail under CI)"; fi
 
 test: $(BIN)/signalrnn chromium
-	$(BIN)/ruff check signalrnn tests
+	$(BIN)/ruff check signalrnn tests benchmarks
 	$(BIN)/pytest
 
 bench: $(BIN)/signalrnn
