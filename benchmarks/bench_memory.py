@@ -10,7 +10,6 @@ size (max_rss, MiB) that Snakemake's benchmark files recorded for every job.
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,8 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, copy_project, venv_env
 
 
 def main() -> None:
@@ -34,15 +32,12 @@ def main() -> None:
     config.update(name="memory", data_dir="data/memory")
     config["train"]["epochs"] = 1
     with tempfile.TemporaryDirectory() as tmp:
-        project = Path(tmp)
-        for name in ("Snakefile", "workflow", "configs", "environment.yml"):
-            src = ROOT / name
-            (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+        project = copy_project(Path(tmp))
         (project / "configs/memory.yaml").write_text(yaml.safe_dump(config))
         start = time.perf_counter()
         subprocess.run([str(Path(sys.executable).parent / "snakemake"), "--cores", str(args.cores),
                         "--configfile", "configs/memory.yaml", "--until", "train", "--quiet"],
-                       cwd=project, check=True)
+                       cwd=project, check=True, env=venv_env())
         seconds = time.perf_counter() - start
         results = project / "results/memory"
         n_windows = sum(len(np.load(p, mmap_mode="r")) for p in (results / "windows").glob("*.npy"))

@@ -25,11 +25,10 @@ from pathlib import Path
 import numpy as np
 import wfdb
 import yaml
+from common import ROOT, copy_project, venv_env
 from scipy import signal
 
 from signalrnn.cli import main as signalrnn
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def best_of_two(step) -> float:
@@ -64,7 +63,7 @@ def snakemake_seconds(project: Path, config: Path, cores: int) -> float:
     start = time.perf_counter()
     subprocess.run([str(Path(sys.executable).parent / "snakemake"), "--cores", str(cores),
                     "--configfile", str(config), "--until", "window", "--quiet"], cwd=project,
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env=venv_env())
     return time.perf_counter() - start
 
 
@@ -89,11 +88,7 @@ def main() -> None:
         print(f"  pipeline: filter + annotate + window  {t_pipe:7.2f} s")
         print(f"  pipeline / floor                      {t_pipe / t_floor:7.2f}")
         if args.snakemake:
-            project = tmp / "project"
-            project.mkdir()
-            for name in ("Snakefile", "workflow", "configs", "environment.yml"):
-                src = ROOT / name
-                (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+            project = copy_project(tmp / "project")
             one = snakemake_seconds(project, tmp / "bench.yaml", 1)
             two = snakemake_seconds(project, tmp / "bench.yaml", 2)
             print(f"  snakemake --until window, 1 core      {one:7.2f} s")

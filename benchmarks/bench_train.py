@@ -21,11 +21,11 @@ import keras
 import numpy as np
 import pandas as pd
 import yaml
+from common import ROOT
 
 from signalrnn.dataset import WindowBatches, WindowSet
 from signalrnn.model import FINAL_LSTM, build_model
 
-ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ["single", "short_double", "long_double", "fractionated"]
 
 
