@@ -1,11 +1,26 @@
-"""Zero-phase filtering of records: band-pass, mains notch, moving-median baseline removal."""
+"""Resampling and zero-phase filtering of records: band-pass, mains notch, moving-median baseline."""
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 import numpy as np
 from scipy import ndimage, signal
 
 from signalrnn.errors import SignalrnnError
+
+
+def output_rate(settings: dict, fs_hz: float) -> float:
+    """Rate (Hz) of a record sampled at ``fs_hz`` after the filter step: ``resample_hz`` if set."""
+    return float(settings["resample_hz"] or fs_hz)
+
+
+def resample(x: np.ndarray, fs_hz: float, target_hz: float) -> np.ndarray:
+    """``x`` (samples, channels) at ``fs_hz`` resampled to ``target_hz`` (polyphase, anti-aliased)."""
+    ratio = Fraction(target_hz / fs_hz).limit_denominator(1000)
+    if ratio == 1:
+        return x
+    return signal.resample_poly(x, ratio.numerator, ratio.denominator, axis=0)
 
 
 def design_sos(settings: dict, fs_hz: float) -> np.ndarray | None:
