@@ -12,8 +12,10 @@ import pandas as pd
 import yaml
 
 from signalrnn import __version__
+from signalrnn.dataset import WindowSet
 from signalrnn.layout import Layout
 from signalrnn.plots import example_windows_figure, training_curves_figure
+from signalrnn.split import split_folds
 from signalrnn.tracking import git_commit
 from signalrnn.train import class_names, split_windows
 
@@ -39,24 +41,55 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def data_table(config: dict, layout: Layout) -> pd.DataFrame:
-    """Patients, records and windows per class in each split."""
-    split = pd.read_csv(layout.split)
+    """Patients, records and windows per class in each split (cross-validation: in each fold's test
+    split)."""
+    split = pd.read_csv(layout.split, dtype={"record": str, "patient": str})
+    folds = split_folds(layout.split)
+    parts = ([({"fold": k}, layout.for_fold(k), split[split["fold"] == k], "test") for k in folds]
+             or [({"split": name}, layout, split, name) for name in ("train", "val", "test")])
     rows = []
-    for name in ("train", "val", "test"):
-        part = split[split["split"] == name]
-        windows = split_windows(config, layout, name).index
-        counts = windows["label"].value_counts()
-        rows.append({"split": name, "patients": part["patient"].nunique(), "records": len(part),
+    for key, part_layout, table, name in parts:
+        part = table[table["split"] == name]
+        counts = split_windows(config, part_layout, name).index["label"].value_counts()
+        rows.append({**key, "patients": part["patient"].nunique(), "records": len(part),
                      **{c: int(counts.get(c, 0)) for c in class_names(config)},
-                     "windows": len(windows)})
+                     "windows": int(counts.sum())})
     return pd.DataFrame(rows)
+
+
+def fold_table(metrics: dict) -> pd.DataFrame:
+    """Per cross-validation fold: windows, accuracy, macro-F1 and Se / +P / F1 of each class."""
+    return pd.DataFrame([
+        {"fold": fold["fold"], "windows": fold["n_windows"], "accuracy": fold["accuracy"],
+         "macro-F1": fold["macro_f1"],
+         **{f"{c} Se / +P / F1": f"{v['recall']:.2f} / {v['precision']:.2f} / {v['f1']:.2f}"
+            for c, v in fold["per_class"].items()}}
+        for fold in metrics["folds"]
+    ])
+
+
+def held_out_windows(config: dict, layout: Layout) -> WindowSet:
+    """Every test window: of the test split, or with cross-validation, of all folds."""
+    if not split_folds(layout.split):
+        return split_windows(config, layout, "test")
+    records = pd.read_csv(layout.split, dtype={"record": str})["record"].unique().tolist()
+    return WindowSet(layout.windows_dir, records, class_names(config))
+
+
+def histories(layout: Layout) -> pd.DataFrame:
+    """Training history; with cross-validation, every fold's with a ``fold`` column."""
+    folds = split_folds(layout.split)
+    if not folds:
+        return pd.read_csv(layout.history)
+    return pd.concat([pd.read_csv(layout.for_fold(k).history).assign(fold=k) for k in folds],
+                     ignore_index=True)
 
 
 def write_figures(config: dict, layout: Layout) -> None:
     """Training curves and example test windows of each class, as PNG files."""
-    figure = training_curves_figure(pd.read_csv(layout.history))
+    figure = training_curves_figure(histories(layout))
     figure.savefig(layout.curves_png, dpi=110)
-    test = split_windows(config, layout, "test")
+    test = held_out_windows(config, layout)
     rng = np.random.default_rng(0)
     n = config["report"]["examples_per_class"]
     examples = {}
@@ -70,6 +103,16 @@ def write_figures(config: dict, layout: Layout) -> None:
 
 
 def summary_sentence(config: dict, metrics: dict, data: pd.DataFrame) -> str:
+    if "folds" in metrics:
+        return (
+            f"An LSTM was trained {len(metrics['folds'])} times in patient-wise cross-validation: "
+            f"each of the {metrics['n_windows']} windows of {int(data['patients'].sum())} patient(s) "
+            f"was classified once, by the model that never saw its patient during training or "
+            f"model selection, into {len(metrics['classes'])} classes ({', '.join(metrics['classes'])}). "
+            f"Pooled over the folds, the balanced accuracy was "
+            f"<b>{metrics['balanced_accuracy']:.1%}</b> and the macro-F1 <b>{metrics['macro_f1']:.3f}</b> "
+            f"(accuracy {metrics['accuracy']:.1%})."
+        )
     test = data[data["split"] == "test"].iloc[0]
     return (
         f"An LSTM classified {metrics['n_windows']} windows of {int(test['patients'])} held-out "
@@ -81,6 +124,17 @@ def summary_sentence(config: dict, metrics: dict, data: pd.DataFrame) -> str:
     )
 
 
+def split_settings(split_cfg: dict) -> str:
+    """The split method in words."""
+    if split_cfg["method"] != "kfold":
+        return f"{split_cfg['method']}-wise, seed {split_cfg['seed']}"
+    folds = split_cfg["folds"] or "leave-one-patient-out"
+    val = ("the next fold's patients" if split_cfg["val_from"] == "next_fold"
+           else "one record of each training patient with several")
+    return (f"patient-wise cross-validation ({folds} folds, seed {split_cfg['seed']}); early stopping "
+            f"on {val}")
+
+
 def render_report(config: dict, layout: Layout) -> str:
     """The HTML text of the report; figures must exist (see ``write_figures``)."""
     metrics = json.loads(layout.metrics.read_text())
@@ -89,29 +143,43 @@ def render_report(config: dict, layout: Layout) -> str:
     per_class = pd.DataFrame(
         [{"class": c, **v} for c, v in metrics["per_class"].items()]
     )
-    overall = pd.DataFrame([{"split": metrics["split"], "windows": metrics["n_windows"],
+    scope = "test folds pooled" if "folds" in metrics else metrics["split"]
+    overall = pd.DataFrame([{"split": scope, "windows": metrics["n_windows"],
                              "accuracy": metrics["accuracy"],
                              "balanced accuracy": metrics["balanced_accuracy"],
                              "macro-F1": metrics["macro_f1"]}])
     filt, win, model = config["filter"], config["window"], config["model"]
+    events, labels = config["events"], config["annotation"]
     methods = pd.DataFrame([
+        {"step": "events", "settings": (
+            f"anchored on {events['source']}"
+            + (f" every {events['step_ms']} ms" if events["source"] == "sliding" else "")
+            + f"; labelled by {labels['source']} codes {dict(labels['classes'])}"
+            + (f", ignoring {labels['ignore']}" if labels["ignore"] else ""))},
         {"step": "filter", "settings": (
-            f"zero-phase Butterworth band-pass {filt['bandpass_hz']} Hz (order {filt['order']}); "
+            (f"resampled to {filt['resample_hz']} Hz; " if filt["resample_hz"] else "")
+            + f"zero-phase Butterworth band-pass {filt['bandpass_hz']} Hz (order {filt['order']}); "
             f"notch {filt['notch_hz']} Hz (Q {filt['notch_q']}); baseline median "
             f"{filt['baseline_ms']} ms")},
         {"step": "window", "settings": (
             f"{win['pre_ms']} ms before to {win['post_ms']} ms after each event; channels "
-            f"{win['channels']}; normalisation {win['normalize']}")},
-        {"step": "split", "settings": f"{config['split']['method']}-wise, seed {config['split']['seed']}"},
+            f"{win['channels']}; normalisation {win['normalize']}"
+            + (f"; RR intervals and their ratios to the mean of {win['rr_local_beats']} RR beside "
+               "the LSTM" if win["rr_features"] else ""))},
+        {"step": "split", "settings": split_settings(config["split"])},
         {"step": "model", "settings": (
-            f"{model['layers']} LSTM layer(s) of {model['units']} units"
+            (f"convolutions of {model['conv_filters']} filters (kernel {model['conv_kernel']}, stride "
+             f"{model['conv_stride']} samples), then " if model["conv_filters"] else "")
+            + f"{model['layers']} LSTM layer(s) of {model['units']} units"
             f"{' (bidirectional)' if model['bidirectional'] else ''}, dropout {model['dropout']}, "
             "dense softmax")},
         {"step": "training", "settings": (
             f"Adam, learning rate {config['train']['learning_rate']}, batch "
             f"{config['train']['batch_size']}, up to {config['train']['epochs']} epochs, early "
             f"stopping on val loss (patience {config['train']['patience']}), class weights "
-            f"{config['train']['class_weight']}")},
+            f"{config['train']['class_weight']}"
+            + (f" (at most {config['train']['max_class_weight']})"
+               if config["train"]["max_class_weight"] else ""))},
     ])
     provenance = {
         "config name": config["name"], "data_dir": config["data_dir"],
@@ -130,10 +198,11 @@ def render_report(config: dict, layout: Layout) -> str:
 </section>
 <section id="data"><h2>Data</h2>
 <p>Records from <code>{html.escape(config['data_dir'])}</code>, split by patient: no patient
-contributes to more than one split. Windows per class:</p>{_table(data)}</section>
+contributes to the test set and to training. Windows per class:</p>{_table(data)}</section>
 <section id="methods"><h2>Methods</h2>{_table(methods)}</section>
-<section id="results"><h2>Results (test split)</h2>{_table(overall)}
-<h3>Per class</h3>{_table(per_class)}
+<section id="results"><h2>Results ({scope})</h2>{_table(overall)}
+<h3>Per class</h3><p>Precision is the positive predictive value (+P), recall the sensitivity
+(Se).</p>{_table(per_class)}{_folds_section(metrics)}
 <h3>Confusion matrix</h3>{_img(layout.confusion_png)}
 <h3>Training curves</h3><p>Loss and accuracy per epoch on the train and validation splits;
 training stopped early when the validation loss stopped improving.</p>{_img(layout.curves_png)}
@@ -145,6 +214,13 @@ class (first channel); the dashed line marks the annotated event.</p>{_img(layou
 <h3>Configuration</h3><pre>{html.escape(yaml.safe_dump(config, sort_keys=False))}</pre></section>
 </body></html>
 """
+
+
+def _folds_section(metrics: dict) -> str:
+    if "folds" not in metrics:
+        return ""
+    return ("<h3>Per fold</h3><p>Each fold's held-out patients, classified by the model of that "
+            f"fold; the pooled figures above count every window once.</p>{_table(fold_table(metrics))}")
 
 
 def write_report(config: dict, layout: Layout) -> None:

@@ -1,4 +1,5 @@
-# Training (one MLflow run) and its evaluation on the test split.
+# Training (one MLflow run) and its evaluation on the test split; with cross-validation one of
+# each per fold ({fold}), then the folds' test predictions pooled.
 
 
 rule train:
@@ -6,41 +7,66 @@ rule train:
         expand(OUT.windows("{record}"), record=RECORDS),
         OUT.split,
     output:
-        OUT.model,
-        OUT.model_meta,
-        OUT.history,
-        OUT.mlflow_run,
+        RUN.model,
+        RUN.model_meta,
+        RUN.history,
+        RUN.mlflow_run,
     params:
         config=CONFIG_FILE,
+        fold=fold_option,
         model=CONFIG["model"],
         train=CONFIG["train"],
     threads: workflow.cores
     log:
-        OUT.log("train"),
+        RUN.log("train"),
     benchmark:
-        OUT.benchmark("train")
+        RUN.benchmark("train")
     conda:
         CONDA_ENV
     shell:
-        "signalrnn train --config {params.config} 2>&1 | tee {log}"
+        "signalrnn train --config {params.config} {params.fold} 2>&1 | tee {log}"
 
 
 rule evaluate:
     input:
-        OUT.model,
-        OUT.mlflow_run,
+        RUN.model,
+        RUN.mlflow_run,
         OUT.split,
     output:
-        OUT.metrics,
-        OUT.predictions,
-        report(OUT.confusion_png, caption="../report/confusion_matrix.rst", category="Results"),
+        RUN.metrics,
+        RUN.predictions,
+        report(RUN.confusion_png, caption="../report/confusion_matrix.rst", category="Results"),
     params:
         config=CONFIG_FILE,
+        fold=fold_option,
     log:
-        OUT.log("evaluate"),
+        RUN.log("evaluate"),
     benchmark:
-        OUT.benchmark("evaluate")
+        RUN.benchmark("evaluate")
     conda:
         CONDA_ENV
     shell:
-        "signalrnn evaluate --config {params.config} > {log} 2>&1"
+        "signalrnn evaluate --config {params.config} {params.fold} > {log} 2>&1"
+
+
+if CV:
+
+    rule pool:
+        input:
+            every_fold(lambda run: run.metrics),
+            every_fold(lambda run: run.predictions),
+        output:
+            OUT.metrics,
+            OUT.predictions,
+            report(OUT.confusion_png, caption="../report/confusion_matrix.rst", category="Results"),
+            OUT.mlflow_run,
+        params:
+            config=CONFIG_FILE,
+        log:
+            OUT.log("pool"),
+        benchmark:
+            OUT.benchmark("pool")
+        conda:
+            CONDA_ENV
+        shell:
+            "signalrnn pool --config {params.config} > {log} 2>&1"

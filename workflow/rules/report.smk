@@ -4,7 +4,7 @@
 rule report:
     input:
         OUT.metrics,
-        OUT.history,
+        every_fold(lambda run: run.history) if CV else OUT.history,
         OUT.split,
         OUT.confusion_png,
     output:
