@@ -10,6 +10,22 @@ from scipy import ndimage, signal
 from signalrnn.errors import SignalrnnError
 
 
+def fill_gaps(x: np.ndarray) -> tuple[np.ndarray, int]:
+    """``x`` (samples, channels) with missing samples (NaN, WFDB's invalid value) interpolated
+    linearly within each channel; and how many there were. One NaN would otherwise spread over
+    a whole channel through the zero-phase filters."""
+    missing = np.isnan(x)
+    n_missing = int(missing.sum())
+    if not n_missing:
+        return x, 0
+    x = np.array(x, dtype=np.float64)
+    samples = np.arange(len(x))
+    for ch in np.flatnonzero(missing.any(axis=0)):
+        gaps, valid = missing[:, ch], ~missing[:, ch]
+        x[gaps, ch] = np.interp(samples[gaps], samples[valid], x[valid, ch]) if valid.any() else 0.0
+    return x, n_missing
+
+
 def output_rate(settings: dict, fs_hz: float) -> float:
     """Rate (Hz) of a record sampled at ``fs_hz`` after the filter step: ``resample_hz`` if set."""
     return float(settings["resample_hz"] or fs_hz)

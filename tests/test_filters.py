@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from signalrnn.errors import SignalrnnError
-from signalrnn.filters import filter_signal, output_rate, resample
+from signalrnn.filters import fill_gaps, filter_signal, output_rate, resample
 
 FS = 1000.0
 SETTINGS = {"bandpass_hz": [1.0, 250.0], "order": 4, "notch_hz": 50.0, "notch_q": 30.0,
@@ -67,3 +67,17 @@ def test_no_resample_rate_keeps_the_record_and_its_rate():
     x = np.ones((10, 2))
     assert output_rate({"resample_hz": None}, 360.0) == 360.0
     assert resample(x, 360.0, 360.0) is x
+
+
+def test_missing_samples_are_interpolated_before_they_spread_through_the_filter():
+    x = np.column_stack([np.arange(1000.0), np.ones(1000)])
+    x[[0, 4, 5], 0] = np.nan  # WFDB reads invalid samples as NaN
+    filled, n_missing = fill_gaps(x)
+    assert n_missing == 3
+    assert filled[:7, 0].tolist() == [1, 1, 2, 3, 4, 5, 6]
+    assert not np.isnan(filter_signal(filled, FS, SETTINGS)).any()
+
+
+def test_a_record_without_missing_samples_is_left_alone():
+    x = np.ones((5, 1))
+    assert fill_gaps(x) == (x, 0)
