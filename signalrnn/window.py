@@ -77,6 +77,13 @@ def rr_features(samples: np.ndarray, fs_hz: float, local_beats: int) -> np.ndarr
     return np.column_stack([previous, following, previous / local, following / local]).astype(np.float32)
 
 
+def median_window(windows: np.ndarray) -> np.ndarray:
+    """(T, C) sample-wise median of up to CHUNK_WINDOWS windows spread over ``windows`` (n, T, C):
+    a record's usual window, e.g. its usual beat."""
+    spread = np.linspace(0, len(windows) - 1, min(len(windows), CHUNK_WINDOWS)).astype(int)
+    return np.median(windows[spread], axis=0)
+
+
 def window_record(
     signal: np.ndarray,
     fs_hz: float,
@@ -90,8 +97,10 @@ def window_record(
 
     ``signal`` is sampled at ``fs_hz``; the events' samples at ``record_fs_hz`` (the rate of the
     record and its annotations; default ``fs_hz``). The index keeps those samples, adds the
-    windows' rate ``fs_hz`` and, with ``window.rr_features``, the RR_COLUMNS. Events whose
-    window would run past either end of the record are dropped.
+    windows' rate ``fs_hz`` and, with ``window.rr_features``, the RR_COLUMNS. With
+    ``window.median_difference`` each window also gets, as extra channels, its difference from
+    the record's median window. Events whose window would run past either end of the record
+    are dropped.
     """
     record = events["record"].iat[0] if len(events) else Path(out_npy).stem
     record_fs_hz = record_fs_hz or fs_hz
@@ -104,13 +113,18 @@ def window_record(
     kept, centres = events[keep].reset_index(drop=True), centres[keep]
     chans = channel_indices(kept, channel_names, window_cfg["channels"], record)
     n_channels = chans.shape[1] if len(kept) else _n_channels(window_cfg, channel_names)
-    out = np.lib.format.open_memmap(
-        out_npy, mode="w+", dtype=np.float32, shape=(len(kept), n_pre + n_post, n_channels)
-    )
+    relative = window_cfg["median_difference"]
+    out = np.lib.format.open_memmap(out_npy, mode="w+", dtype=np.float32,
+                                    shape=(len(kept), n_pre + n_post, n_channels * (1 + relative)))
     for start in range(0, len(kept), CHUNK_WINDOWS):
         stop = start + CHUNK_WINDOWS
         raw = extract_windows(signal, centres[start:stop], chans[start:stop], n_pre, n_post)
-        out[start:stop] = normalize(raw, window_cfg["normalize"])
+        out[start:stop, :, :n_channels] = normalize(raw, window_cfg["normalize"])
+    if relative and len(kept):
+        usual = median_window(out[:, :, :n_channels])
+        for start in range(0, len(kept), CHUNK_WINDOWS):
+            stop = start + CHUNK_WINDOWS
+            out[start:stop, :, n_channels:] = out[start:stop, :, :n_channels] - usual
     out.flush()
     del out
     if (~keep).any():

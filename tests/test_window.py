@@ -15,8 +15,8 @@ from signalrnn.window import (
     window_samples,
 )
 
-WINDOW = {"pre_ms": 2, "post_ms": 3, "channels": "annotated", "normalize": "none", "rr_features": False,
-          "rr_local_beats": 10}
+WINDOW = {"pre_ms": 2, "post_ms": 3, "channels": "annotated", "normalize": "none",
+          "median_difference": False, "rr_features": False, "rr_local_beats": 10}
 
 
 def events(samples, channels=None):
@@ -96,3 +96,14 @@ def test_rr_features_travel_in_the_window_index_measured_before_edge_windows_dro
                           {**WINDOW, "post_ms": 200, "rr_features": True}, tmp_path / "r.npy")
     assert index["sample"].tolist() == [100, 200, 300]  # 990 + 200 ms runs past the end
     np.testing.assert_allclose(index[RR_COLUMNS[:2]], [[1, 1], [1, 1], [1, 6.9]])
+
+
+def test_median_difference_channels_show_how_a_window_differs_from_the_records_usual_one(tmp_path):
+    signal = np.zeros((100, 1), np.float32)
+    signal[48:53, 0] = 1.0                     # the one odd event at sample 50
+    window = {**WINDOW, "pre_ms": 2, "post_ms": 3, "channels": "all", "median_difference": True}
+    window_record(signal, 1000, ["A"], events([10, 30, 50, 70, 90]), window, tmp_path / "r.npy")
+    windows = np.load(tmp_path / "r.npy")
+    assert windows.shape == (5, 5, 2)
+    np.testing.assert_array_equal(windows[:, :, 1], windows[:, :, 0])  # the usual window is flat
+    assert windows[2, :, 1].tolist() == [1, 1, 1, 1, 1] and not windows[[0, 1, 3, 4], :, 1].any()
