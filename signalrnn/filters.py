@@ -1,11 +1,42 @@
-"""Zero-phase filtering of records: band-pass, mains notch, moving-median baseline removal."""
+"""Resampling and zero-phase filtering of records: band-pass, mains notch, moving-median baseline."""
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 import numpy as np
 from scipy import ndimage, signal
 
 from signalrnn.errors import SignalrnnError
+
+
+def fill_gaps(x: np.ndarray) -> tuple[np.ndarray, int]:
+    """``x`` (samples, channels) with missing samples (NaN, WFDB's invalid value) interpolated
+    linearly within each channel; and how many there were. One NaN would otherwise spread over
+    a whole channel through the zero-phase filters."""
+    missing = np.isnan(x)
+    n_missing = int(missing.sum())
+    if not n_missing:
+        return x, 0
+    x = np.array(x, dtype=np.float64)
+    samples = np.arange(len(x))
+    for ch in np.flatnonzero(missing.any(axis=0)):
+        gaps, valid = missing[:, ch], ~missing[:, ch]
+        x[gaps, ch] = np.interp(samples[gaps], samples[valid], x[valid, ch]) if valid.any() else 0.0
+    return x, n_missing
+
+
+def output_rate(settings: dict, fs_hz: float) -> float:
+    """Rate (Hz) of a record sampled at ``fs_hz`` after the filter step: ``resample_hz`` if set."""
+    return float(settings["resample_hz"] or fs_hz)
+
+
+def resample(x: np.ndarray, fs_hz: float, target_hz: float) -> np.ndarray:
+    """``x`` (samples, channels) at ``fs_hz`` resampled to ``target_hz`` (polyphase, anti-aliased)."""
+    ratio = Fraction(target_hz / fs_hz).limit_denominator(1000)
+    if ratio == 1:
+        return x
+    return signal.resample_poly(x, ratio.numerator, ratio.denominator, axis=0)
 
 
 def design_sos(settings: dict, fs_hz: float) -> np.ndarray | None:
