@@ -160,10 +160,13 @@ def render_report(config: dict, layout: Layout) -> str:
             (f"resampled to {filt['resample_hz']} Hz; " if filt["resample_hz"] else "")
             + f"zero-phase Butterworth band-pass {filt['bandpass_hz']} Hz (order {filt['order']}); "
             f"notch {filt['notch_hz']} Hz (Q {filt['notch_q']}); baseline median "
-            f"{filt['baseline_ms']} ms")},
+            f"{filt['baseline_ms']} ms"
+            + (f"; rectified and low-passed at {filt['envelope_hz']} Hz (activation envelope)"
+               if filt["envelope_hz"] else ""))},
         {"step": "window", "settings": (
             f"{win['pre_ms']} ms before to {win['post_ms']} ms after each event; channels "
             f"{win['channels']}; normalisation {win['normalize']}"
+            + ("; each also minus the record's median window" if win["median_difference"] else "")
             + (f"; RR intervals and their ratios to the mean of {win['rr_local_beats']} RR beside "
                "the LSTM" if win["rr_features"] else ""))},
         {"step": "split", "settings": split_settings(config["split"])},
