@@ -64,7 +64,11 @@ def design_sos(settings: dict, fs_hz: float) -> np.ndarray | None:
 
 
 def filter_signal(x: np.ndarray, fs_hz: float, settings: dict) -> np.ndarray:
-    """Filter ``x`` (samples, channels) forward and backward (zero phase); returns float32."""
+    """Filter ``x`` (samples, channels) forward and backward (zero phase); returns float32.
+
+    With ``envelope_hz`` the filtered signal is then rectified and low-passed at that corner:
+    the activation envelope of electrograms (Botteron & Smith, IEEE TBME 1995).
+    """
     out = np.asarray(x, dtype=np.float64)
     if settings["baseline_ms"] is not None:
         width = max(1, int(round(settings["baseline_ms"] * fs_hz / 1000)) | 1)
@@ -72,4 +76,10 @@ def filter_signal(x: np.ndarray, fs_hz: float, settings: dict) -> np.ndarray:
     sos = design_sos(settings, fs_hz)
     if sos is not None:
         out = signal.sosfiltfilt(sos, out, axis=0)
+    if settings["envelope_hz"] is not None:
+        if settings["envelope_hz"] >= fs_hz / 2:
+            raise SignalrnnError(f"filter.envelope_hz: {settings['envelope_hz']} Hz is not below the "
+                                 f"Nyquist frequency {fs_hz / 2} Hz of a {fs_hz} Hz record; lower it")
+        lowpass = signal.butter(settings["order"], settings["envelope_hz"], fs=fs_hz, output="sos")
+        out = signal.sosfiltfilt(lowpass, np.abs(out), axis=0)
     return out.astype(np.float32)

@@ -211,7 +211,8 @@ def filter_settings(filt: dict) -> str:
         f"notch at {filt['notch_hz']:g} Hz (Q {filt['notch_q']:g})" if filt["notch_hz"] else "no notch",
         f"baseline removed by a {filt['baseline_ms']:g} ms moving median" if filt["baseline_ms"]
         else "no baseline removal",
-    ])
+    ] + ([f"rectified and low-passed at {filt['envelope_hz']:g} Hz (activation envelope)"]
+         if filt["envelope_hz"] else []))
 
 
 def split_settings(split_cfg: dict) -> str:
@@ -238,6 +239,7 @@ def methods_table(config: dict) -> pd.DataFrame:
         {"step": "window", "settings": (
             f"{win['pre_ms']} ms before to {win['post_ms']} ms after each event; channels "
             f"{win['channels']}; normalisation {win['normalize']}"
+            + ("; each also minus the record's median window" if win["median_difference"] else "")
             + (f"; RR intervals and their ratios to the mean of {win['rr_local_beats']} RR beside "
                "the LSTM" if win["rr_features"] else ""))},
         {"step": "split", "settings": split_settings(config["split"])},

@@ -8,7 +8,7 @@ from signalrnn.filters import fill_gaps, filter_signal, output_rate, resample
 
 FS = 1000.0
 SETTINGS = {"bandpass_hz": [1.0, 250.0], "order": 4, "notch_hz": 50.0, "notch_q": 30.0,
-            "baseline_ms": None}
+            "baseline_ms": None, "envelope_hz": None}
 
 
 def gain(freq_hz: float, settings: dict, fs: float = FS) -> float:
@@ -81,3 +81,14 @@ def test_missing_samples_are_interpolated_before_they_spread_through_the_filter(
 def test_a_record_without_missing_samples_is_left_alone():
     x = np.ones((5, 1))
     assert fill_gaps(x) == (x, 0)
+
+
+def test_the_envelope_turns_each_burst_into_one_smooth_bump():
+    t = np.arange(2000) / FS
+    bursts = np.sin(2 * np.pi * 100 * t) * (np.abs((t % 0.2) - 0.1) < 0.01)  # every 200 ms
+    envelope = filter_signal(bursts[:, None], FS, {**SETTINGS, "bandpass_hz": [40.0, 250.0],
+                                                   "notch_hz": None, "envelope_hz": 20.0})[:, 0]
+    peaks = np.flatnonzero((envelope[1:-1] > envelope[:-2]) & (envelope[1:-1] >= envelope[2:])
+                           & (envelope[1:-1] > 0.5 * envelope.max())) + 1
+    assert len(peaks) == 10  # one bump per burst, not one per 100 Hz cycle
+    assert np.diff(peaks).tolist() == pytest.approx([200] * 9, abs=2)
