@@ -1,14 +1,23 @@
-"""Annotations -> one event table: every labelled event with its record, patient, sample and channel."""
+"""Labelled events -> one event table: every event with its record, patient, sample and channel.
+
+Events are anchored on annotations, detected QRS complexes or sliding windows (``events``);
+their class codes come from annotation symbols or aux notes, the rhythm in force, a header
+comment or a CSV table (``annotation.source``).
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import wfdb
 
+from signalrnn.detect import qrs_samples, sliding_samples
 from signalrnn.errors import SignalrnnError
-from signalrnn.records import patient_of, read_annotation, record_names
+from signalrnn.records import patient_of, read_annotation, read_header, read_record, record_names
+from signalrnn.window import window_samples
 
 EVENT_COLUMNS = ["record", "patient", "sample", "channel", "code", "label"]
 
@@ -40,30 +49,128 @@ def label_codes(codes: list[str], annotation_cfg: dict, where: str) -> list[str 
     return [mapping.get(c) for c in codes]
 
 
-def record_events(config: dict, record: str) -> pd.DataFrame:
-    """Labelled events of one record (columns EVENT_COLUMNS)."""
+def needs_annotation_file(config: dict) -> bool:
+    """Whether events or labels come from each record's annotation file."""
+    return (config["events"]["source"] == "annotations"
+            or config["annotation"]["source"] in ("symbol", "aux_note", "rhythm"))
+
+
+def rhythm_changes(ann: wfdb.Annotation) -> tuple[np.ndarray, list[str]]:
+    """Samples and codes of the rhythm changes: aux notes such as ``(AFIB`` that start with '('."""
+    notes = [(note or "").strip("\x00 ") for note in (ann.aux_note or [""] * len(ann.sample))]
+    changes = [(int(s), note) for s, note in zip(ann.sample, notes, strict=True) if note.startswith("(")]
+    return np.array([s for s, _ in changes], dtype=int), [note for _, note in changes]
+
+
+def rhythm_codes(samples: np.ndarray, n_pre: int, n_post: int, change_samples: np.ndarray,
+                 change_codes: list[str]) -> list[str | None]:
+    """Rhythm in force over each window [s - n_pre, s + n_post).
+
+    A rhythm holds from its change annotation up to the next one. A window that straddles a
+    change, or begins before the first rhythm annotation, gets None (it is dropped).
+    """
+    samples = np.asarray(samples, dtype=int)
+    first = np.searchsorted(change_samples, samples - n_pre, side="right") - 1
+    last = np.searchsorted(change_samples, samples + n_post - 1, side="right") - 1
+    return [change_codes[a] if a == b and a >= 0 else None for a, b in zip(first, last, strict=True)]
+
+
+def header_code(comments: list[str], pattern: str, where: str) -> str:
+    """First group of ``pattern`` (or its whole match) in the first header comment it matches."""
+    for comment in comments:
+        match = re.search(pattern, comment)
+        if match:
+            return (match.group(1) if match.groups() else match.group(0)).strip()
+    raise SignalrnnError(f"{where}: no header comment matches annotation.header_pattern "
+                         f"{pattern!r}; fix the pattern or label the records through a table")
+
+
+def label_table(path: str | Path) -> dict[str, str]:
+    """Record -> code from a CSV file with columns record and label."""
+    try:
+        table = pd.read_csv(path, dtype=str)
+    except FileNotFoundError:
+        raise SignalrnnError(f"{path}: annotation.table not found; name an existing CSV file") from None
+    missing = {"record", "label"} - set(table.columns)
+    if missing:
+        raise SignalrnnError(f"{path}: annotation.table lacks column(s) {sorted(missing)}; "
+                             "it needs columns record and label")
+    return dict(zip(table["record"].str.strip(), table["label"].str.strip(), strict=True))
+
+
+def event_anchors(config: dict, record: str, header: wfdb.Record,
+                  ann: wfdb.Annotation | None) -> tuple[np.ndarray, list[str]]:
+    """Samples (at the record's rate) and channel names of a record's events, per ``events.source``."""
+    events, names = config["events"], list(header.sig_name)
+    if events["source"] == "annotations":
+        chans = ann.chan if ann.chan is not None else np.zeros(len(ann.sample), dtype=int)
+        return np.asarray(ann.sample, dtype=int), [names[int(c)] for c in chans]
+    if events["source"] == "qrs":
+        channel = events["qrs_channel"] or names[0]
+        if channel not in names:
+            raise SignalrnnError(f"{record}: events.qrs_channel {channel!r} is not in the record "
+                                 f"(it has {names}); name one of its channels")
+        signal = read_record(config["data_dir"], record).signal[:, names.index(channel)]
+        samples = qrs_samples(signal, float(header.fs))
+        return samples, [channel] * len(samples)
+    n_pre, n_post = window_samples(float(header.fs), config["window"]["pre_ms"],
+                                   config["window"]["post_ms"])
+    step = max(1, round(events["step_ms"] * float(header.fs) / 1000))
+    samples = sliding_samples(header.sig_len, n_pre, n_post, step)
+    return samples, [""] * len(samples)
+
+
+def event_codes(config: dict, record: str, header: wfdb.Record, ann: wfdb.Annotation | None,
+                samples: np.ndarray, table: dict[str, str] | None) -> list[str | None]:
+    """Class code of each event, per ``annotation.source``; None where an event has no code."""
     cfg = config["annotation"]
-    ann = read_annotation(config["data_dir"], record, cfg["extension"])
-    header = wfdb.rdheader(str(Path(config["data_dir"]) / record))
-    field = ann.symbol if cfg["source"] == "symbol" else ann.aux_note
-    codes = [(c or "").strip() for c in (field or [""] * len(ann.sample))]
-    where = f"{Path(config['data_dir']) / record}.{cfg['extension']}"
-    labels = label_codes(codes, cfg, where)
-    chans = ann.chan if ann.chan is not None else [0] * len(ann.sample)
-    names = list(header.sig_name)
-    rows = [
-        (record, patient_of(record, config["patient_regex"]), int(s), names[int(ch)], code, label)
-        for s, ch, code, label in zip(ann.sample, chans, codes, labels, strict=True)
-        if label is not None
-    ]
+    if cfg["source"] in ("symbol", "aux_note"):
+        field = ann.symbol if cfg["source"] == "symbol" else ann.aux_note
+        return [(c or "").strip() for c in (field or [""] * len(samples))]
+    if cfg["source"] == "rhythm":
+        n_pre, n_post = window_samples(float(header.fs), config["window"]["pre_ms"],
+                                       config["window"]["post_ms"])
+        return rhythm_codes(samples, n_pre, n_post, *rhythm_changes(ann))
+    if cfg["source"] == "header":
+        code = header_code(header.comments or [], cfg["header_pattern"], code_source(config, record))
+    elif record in table:
+        code = table[record]
+    else:
+        raise SignalrnnError(f"{cfg['table']}: no row for record {record!r}; add one or drop the "
+                             "record from records")
+    return [code] * len(samples)
+
+
+def code_source(config: dict, record: str) -> str:
+    """The file a record's class codes come from, for error messages."""
+    cfg, path = config["annotation"], Path(config["data_dir"]) / record
+    return {"header": f"{path}.hea", "table": str(cfg["table"])}.get(
+        cfg["source"], f"{path}.{cfg['extension']}")
+
+
+def record_events(config: dict, record: str, table: dict[str, str] | None = None) -> pd.DataFrame:
+    """Labelled events of one record (columns EVENT_COLUMNS); ``table`` is annotation.table read."""
+    data_dir = config["data_dir"]
+    header = read_header(data_dir, record)
+    ann = (read_annotation(data_dir, record, config["annotation"]["extension"])
+           if needs_annotation_file(config) else None)
+    samples, channels = event_anchors(config, record, header, ann)
+    codes = event_codes(config, record, header, ann, samples, table)
+    coded = [i for i, c in enumerate(codes) if c is not None]
+    labels = label_codes([codes[i] for i in coded], config["annotation"], code_source(config, record))
+    patient = patient_of(record, config["patient_regex"])
+    rows = [(record, patient, int(samples[i]), channels[i], codes[i], label)
+            for i, label in zip(coded, labels, strict=True) if label is not None]
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 
 def annotate_records(config: dict) -> pd.DataFrame:
     """Event table of every record the config uses, in record then sample order."""
+    table_path = config["annotation"]["table"]
+    table = label_table(table_path) if config["annotation"]["source"] == "table" else None
     tables = []
     for record in record_names(config):
-        events = record_events(config, record)
+        events = record_events(config, record, table)
         print(f"annotate: {record}: {len(events)} events "
               f"({events['label'].value_counts().to_dict()})", flush=True)
         tables.append(events)

@@ -34,6 +34,17 @@ def cmd_resolve(config: dict, layout: Layout, args) -> None:
     print(layout.config)
 
 
+def cmd_download(config: dict, layout: Layout, args) -> None:
+    from signalrnn.annotate import needs_annotation_file
+    from signalrnn.records import download_records, record_names
+
+    names = record_names(config)
+    extension = config["annotation"]["extension"] if needs_annotation_file(config) else None
+    print(f"download: {len(names)} records of PhysioNet {config['physionet_db']!r} into "
+          f"{config['data_dir']}", flush=True)
+    download_records(config["physionet_db"], config["data_dir"], names, extension)
+
+
 def cmd_simulate(config: dict, layout: Layout, args) -> None:
     from signalrnn.simulate import simulate_dataset
 
@@ -41,14 +52,18 @@ def cmd_simulate(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_filter(config: dict, layout: Layout, args) -> None:
-    from signalrnn.filters import filter_signal
+    from signalrnn.filters import fill_gaps, filter_signal, output_rate, resample
     from signalrnn.records import read_record
 
     record = read_record(config["data_dir"], args.record)
-    filtered = filter_signal(record.signal, record.fs_hz, config["filter"])
+    signal, n_missing = fill_gaps(record.signal)
+    if n_missing:
+        print(f"filter: {args.record}: interpolated {n_missing} missing (invalid) samples", flush=True)
+    fs_hz = output_rate(config["filter"], record.fs_hz)
+    filtered = filter_signal(resample(signal, record.fs_hz, fs_hz), fs_hz, config["filter"])
     _save_npy(layout.filtered(args.record), filtered)
     print(f"filter: {args.record}: {filtered.shape[0]} samples x {filtered.shape[1]} channels "
-          f"at {record.fs_hz} Hz", flush=True)
+          f"at {fs_hz} Hz (recorded at {record.fs_hz} Hz)", flush=True)
 
 
 def cmd_annotate(config: dict, layout: Layout, args) -> None:
@@ -60,32 +75,36 @@ def cmd_annotate(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_window(config: dict, layout: Layout, args) -> None:
-    import wfdb
-
+    from signalrnn.filters import output_rate
+    from signalrnn.records import read_header
     from signalrnn.window import window_record
 
-    header = wfdb.rdheader(str(Path(config["data_dir"]) / args.record))
-    events = pd.read_csv(layout.events, dtype={"record": str, "patient": str})
+    header = read_header(config["data_dir"], args.record)
+    events = pd.read_csv(layout.events, dtype={"record": str, "patient": str, "channel": str},
+                         keep_default_na=False)
     events = events[events["record"] == args.record].reset_index(drop=True)
     signal = np.load(layout.filtered(args.record), mmap_mode="r")
     layout.windows_dir.mkdir(parents=True, exist_ok=True)
-    index = window_record(signal, float(header.fs), list(header.sig_name), events,
-                          config["window"], layout.windows(args.record))
+    index = window_record(signal, output_rate(config["filter"], float(header.fs)),
+                          list(header.sig_name), events, config["window"],
+                          layout.windows(args.record), record_fs_hz=float(header.fs))
     index.to_csv(layout.window_index(args.record), index=False)
     print(f"window: {args.record}: {len(index)} windows", flush=True)
 
 
 def cmd_split(config: dict, layout: Layout, args) -> None:
-    from signalrnn.records import patient_of, record_names
+    from signalrnn.records import record_names
     from signalrnn.split import split_table
 
-    names = record_names(config)
-    records = pd.DataFrame({"record": names,
-                            "patient": [patient_of(r, config["patient_regex"]) for r in names]})
-    table = split_table(records, config["split"])
+    events = pd.read_csv(layout.events, dtype={"record": str, "patient": str}, usecols=["record", "patient"])
+    unlabelled = sorted(set(record_names(config)) - set(events["record"]))
+    if unlabelled:
+        print(f"split: left out {len(unlabelled)} record(s) without labelled events: {unlabelled}",
+              flush=True)
+    table = split_table(events.drop_duplicates(), config["split"])
     table.to_csv(layout.split, index=False)
-    for name, part in table.groupby("split"):
-        print(f"split: {name}: patients {sorted(part['patient'].unique())}", flush=True)
+    for keys, part in table.groupby(["fold", "split"] if "fold" in table else "split"):
+        print(f"split: {keys}: patients {sorted(part['patient'].unique())}", flush=True)
 
 
 def cmd_train(config: dict, layout: Layout, args) -> None:
@@ -100,6 +119,12 @@ def cmd_evaluate(config: dict, layout: Layout, args) -> None:
     evaluate(config, layout)
 
 
+def cmd_pool(config: dict, layout: Layout, args) -> None:
+    from signalrnn.evaluate import pool_folds
+
+    pool_folds(config, layout)
+
+
 def cmd_report(config: dict, layout: Layout, args) -> None:
     from signalrnn.report import write_report
 
@@ -109,13 +134,15 @@ def cmd_report(config: dict, layout: Layout, args) -> None:
 
 COMMANDS = {
     "resolve-config": (cmd_resolve, "validate a config and write the effective one"),
+    "download": (cmd_download, "fetch the records from PhysioNet into data_dir"),
     "simulate": (cmd_simulate, "write the synthetic electrogram dataset (WFDB)"),
     "filter": (cmd_filter, "zero-phase filter one record"),
     "annotate": (cmd_annotate, "annotations of all records -> one event table"),
     "window": (cmd_window, "windows around the events of one record"),
-    "split": (cmd_split, "patient-wise train / val / test assignment"),
+    "split": (cmd_split, "patient-wise train / val / test assignment or cross-validation folds"),
     "train": (cmd_train, "train the LSTM (MLflow run)"),
     "evaluate": (cmd_evaluate, "test-split metrics (MLflow)"),
+    "pool": (cmd_pool, "pooled metrics of all cross-validation folds (MLflow)"),
     "report": (cmd_report, "self-contained HTML report"),
 }
 
@@ -131,6 +158,8 @@ def parser() -> argparse.ArgumentParser:
             sub.add_argument("--record", required=True, help="record name (no extension)")
         if name == "simulate":
             sub.add_argument("--out", help="output folder (default: the config's data_dir)")
+        if name in ("train", "evaluate"):
+            sub.add_argument("--fold", type=int, help="cross-validation fold (split.method: kfold)")
     return top
 
 
@@ -145,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         config = load_config(args.config)
-        COMMANDS[args.step][0](config, Layout.of(config["name"], args.results), args)
+        layout = Layout.of(config["name"], args.results)
+        if getattr(args, "fold", None) is not None:
+            layout = layout.for_fold(args.fold)
+        COMMANDS[args.step][0](config, layout, args)
     except SignalrnnError as exc:
         print(f"signalrnn {args.step}: error: {exc}", file=sys.stderr)
         return 1

@@ -65,6 +65,21 @@ def _check_consistency(config: dict, source: str) -> None:
     split = config["split"]
     if split["method"] == "records" and "records" not in split:
         raise SignalrnnError(f"{source}: split.records: needed when split.method is 'records'")
+    label, anchors = config["annotation"]["source"], config["events"]["source"]
+    if label in ("symbol", "aux_note") and anchors != "annotations":
+        raise SignalrnnError(f"{source}: events.source: annotation.source {label} labels annotations, "
+                             "so events.source must be annotations")
+    if label == "rhythm" and anchors == "annotations":
+        raise SignalrnnError(f"{source}: events.source: rhythm labels need events (sliding or qrs), "
+                             "not the rhythm annotations themselves")
+    if label == "table" and config["annotation"]["table"] is None:
+        raise SignalrnnError(f"{source}: annotation.table: needed when annotation.source is 'table'")
+    if anchors == "sliding" and config["window"]["channels"] == "annotated":
+        raise SignalrnnError(f"{source}: window.channels: sliding windows have no annotated channel; "
+                             "name the channels or use all")
+    if anchors == "sliding" and config["window"]["rr_features"]:
+        raise SignalrnnError(f"{source}: window.rr_features: needs beats as events (annotations or qrs), "
+                             "not sliding windows")
 
 
 def load_config(path: str | Path) -> dict:

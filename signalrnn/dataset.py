@@ -9,10 +9,12 @@ import numpy as np
 import pandas as pd
 
 from signalrnn.errors import SignalrnnError
+from signalrnn.window import RR_COLUMNS
 
 
 class WindowSet:
-    """The windows of some records: labels in memory, samples memory-mapped from disk."""
+    """The windows of some records: labels (and RR features, when the index has them) in memory,
+    samples memory-mapped from disk."""
 
     def __init__(self, windows_dir: str | Path, records: list[str], classes: list[str]):
         self.arrays: list[np.ndarray] = []
@@ -38,6 +40,13 @@ class WindowSet:
         self.labels = self.index["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
         self.files = self.index["file"].to_numpy() if len(self.index) else np.zeros(0, int)
         self.rows = self.index["row"].to_numpy() if len(self.index) else np.zeros(0, int)
+        has_rr = set(RR_COLUMNS) <= set(self.index.columns)
+        self.features = self.index[RR_COLUMNS].to_numpy(np.float32) if has_rr else None
+
+    @property
+    def n_features(self) -> int:
+        """Number of per-window features beside the samples (0 = none)."""
+        return 0 if self.features is None else self.features.shape[1]
 
     def __len__(self) -> int:
         return len(self.index)
@@ -51,6 +60,14 @@ class WindowSet:
             mask = files == f
             out[mask] = self.arrays[f][rows[mask]]
         return out
+
+    def model_inputs(self, positions: np.ndarray) -> np.ndarray | dict[str, np.ndarray]:
+        """What the model takes for the windows at ``positions``: the windows, or with RR features
+        the dict {"window": windows, "rr": features}."""
+        windows = self.take(positions)
+        if self.features is None:
+            return windows
+        return {"window": windows, "rr": self.features[np.asarray(positions)]}
 
 
 class WindowBatches(keras.utils.PyDataset):
@@ -73,7 +90,7 @@ class WindowBatches(keras.utils.PyDataset):
 
     def __getitem__(self, i: int):
         positions = self.order[i * self.batch_size:(i + 1) * self.batch_size]
-        return self.windows.take(positions), self.windows.labels[positions]
+        return self.windows.model_inputs(positions), self.windows.labels[positions]
 
     def on_epoch_end(self) -> None:
         if self.shuffle:

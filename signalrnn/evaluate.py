@@ -41,15 +41,17 @@ from signalrnn.plots import (
     reliability_figure,
     roc_pr_figure,
 )
+from signalrnn.split import split_folds
 from signalrnn.tracking import (
     fingerprint,
     log_window_datasets,
     package_versions,
     promote_champion,
     run_link,
+    run_tags,
     use_experiment,
 )
-from signalrnn.train import class_names, split_windows
+from signalrnn.train import class_names, run_name, split_windows
 from signalrnn.uncertainty import OVERALL, PER_CLASS, patient_bootstrap
 
 SPLIT = "test"
@@ -68,7 +70,7 @@ def load_model(path: str | Path) -> keras.Model:
 
 def input_files(config: dict, layout: Layout) -> list[Path]:
     """Every file the evaluated numbers depend on: records, annotations and windows."""
-    records = pd.read_csv(layout.split)["record"]
+    records = pd.read_csv(layout.split, dtype={"record": str})["record"].unique()
     data_dir = Path(config["data_dir"])
     ext = config["annotation"]["extension"]
     return [data_dir / f"{r}.{s}" for r in records for s in ("hea", "dat", ext)] + [
@@ -78,7 +80,7 @@ def input_files(config: dict, layout: Layout) -> list[Path]:
 
 def predict(model: keras.Model, windows: WindowSet, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
     """Class probabilities (n, classes) and the final LSTM hidden state (n, units) of every window."""
-    probe = keras.Model(model.inputs, [model.outputs[0], model.get_layer(FINAL_LSTM).output])
+    probe = keras.Model(model.input, [model.outputs[0], model.get_layer(FINAL_LSTM).output])
     probs, hidden = probe.predict(WindowBatches(windows, batch_size=batch_size, shuffle=False),
                                   verbose=0)
     return probs, hidden
@@ -139,7 +141,8 @@ def hidden_state_map(hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def evaluate(config: dict, layout: Layout) -> dict:
-    """Predict the test split, write metrics.json, predictions, tables and figures, log to MLflow."""
+    """Predict the test split (of the layout's cross-validation fold, if any); write metrics.json,
+    predictions, tables and figures; log them to the training run and register the model."""
     classes, cfg = class_names(config), config["evaluate"]
     batch_size = config["train"]["batch_size"]
     model = load_model(layout.model)
@@ -149,29 +152,64 @@ def evaluate(config: dict, layout: Layout) -> dict:
     if cfg["temperature_scaling"]:
         val_set = split_windows(config, layout, "val")
         temperature = fit_temperature(predict(model, val_set, batch_size)[0], val_set.labels)
+    fold = {} if layout.fold is None else {"fold": int(layout.fold)}
     patients = test_set.index["patient"].astype(str).to_numpy()
-    metrics = assess(test_set.labels, probs, patients, classes, SPLIT, cfg, temperature)
-    layout.metrics.write_text(json.dumps(metrics, indent=2))
+    metrics = assess(test_set.labels, probs, patients, classes, SPLIT, cfg, temperature) | fold
     predicted = probs.argmax(axis=1)
     predictions = test_set.index.drop(columns=["file", "row"]).assign(
-        predicted=[classes[i] for i in predicted], probability=probs.max(axis=1).round(4),
+        **fold, predicted=[classes[i] for i in predicted], probability=probs.max(axis=1).round(4),
         **{f"p_{c}": probs[:, i].round(4) for i, c in enumerate(classes)},
     )
-    predictions.to_csv(layout.predictions, index=False)
-    print(f"evaluate: {SPLIT} split, {metrics['n_windows']} windows of {metrics['n_patients']} "
-          f"patient(s): {summary_line(metrics)}", flush=True)
-    tables = breakdown_tables(test_set.labels, probs, test_set.index, classes, cfg["thresholds"])
-    for name, table in tables.items():
-        layout.table(name).parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(layout.table(name), index=False)
-    figures = evaluation_figures(config, layout, metrics, predictions, probs, hidden, temperature,
-                                 tables)
-    for name, figure in figures.items():
-        layout.figure(name).parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(layout.figure(name), dpi=110)
-    example = test_set.take(np.arange(min(4, len(test_set))))
-    layout.provenance.write_text(json.dumps(
-        _log_to_mlflow(config, layout, model, example, metrics, tables, figures), indent=2))
+    coords, explained = hidden_state_map(hidden)
+    tables, figures = write_results(config, layout, metrics, predictions, probs, temperature, {
+        "hidden_states": hidden_state_figure(coords, test_set.labels, predicted, classes, explained)})
+    example = test_set.model_inputs(np.arange(min(4, len(test_set))))
+    run_id = json.loads(layout.mlflow_run.read_text())["run_id"]
+    use_experiment(config)
+    with mlflow.start_run(run_id=run_id):
+        prints = _log_results(config, layout, metrics, tables, figures)
+        log_window_datasets(
+            {s: split_windows(config, layout, s).index.drop(columns=["file", "row"])
+             for s in ("train", "val", SPLIT)}, layout.windows_dir, config["name"])
+        # The tensorflow flavour stores the Keras 3 model as .keras; mlflow.keras.log_model
+        # cannot save an input example (mlflow/mlflow#16183, open in MLflow 3.18). Naming the
+        # requirements spares MLflow inferring them by reloading the model in a subprocess.
+        info = mlflow.tensorflow.log_model(
+            model, name="model", signature=infer_signature(example, model.predict(example, verbose=0)),
+            input_example=example, registered_model_name=config["name"],
+            pip_requirements=[f"{name}=={version(name)}" for name in ("tensorflow", "keras")],
+        )
+    champion = promote_champion(config["name"], info.registered_model_version, run_id,
+                                f"{SPLIT}_macro_f1")
+    print(f"evaluate: registered model {config['name']}: {champion}", flush=True)
+    _write_provenance(config, layout, run_id, prints, {
+        "registered_model": config["name"], "model_version": info.registered_model_version,
+        "champion": champion})
+    return metrics
+
+
+def pool_folds(config: dict, layout: Layout) -> dict:
+    """Assess all cross-validation folds' test predictions pooled (each window once), with each
+    fold's metrics under ``folds``; write the pooled metrics.json, predictions, tables and the
+    figures made from predictions (no hidden states: each fold has its own model); log them to a
+    pooled MLflow run."""
+    classes, folds = class_names(config), split_folds(layout.split)
+    predictions = pd.concat(
+        [pd.read_csv(layout.for_fold(k).predictions, dtype={"record": str, "patient": str})
+         for k in folds], ignore_index=True)
+    probs = predictions[[f"p_{c}" for c in classes]].to_numpy()
+    y_true = predictions["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
+    metrics = assess(y_true, probs, predictions["patient"].to_numpy(), classes, SPLIT,
+                     config["evaluate"])
+    metrics["folds"] = [json.loads(layout.for_fold(k).metrics.read_text()) for k in folds]
+    tables, figures = write_results(config, layout, metrics, predictions, probs, None, {})
+    use_experiment(config)
+    with mlflow.start_run(run_name=f"{run_name(config, layout)}-pooled") as run:
+        layout.model_dir.mkdir(parents=True, exist_ok=True)
+        layout.mlflow_run.write_text(json.dumps({"run_id": run.info.run_id}))
+        mlflow.set_tags(run_tags(config) | {"folds": str(len(folds))})
+        prints = _log_results(config, layout, metrics, tables, figures)
+    _write_provenance(config, layout, run.info.run_id, prints, {})
     return metrics
 
 
@@ -182,6 +220,32 @@ def summary_line(metrics: dict) -> str:
         f"{k.replace('_', ' ')} {metrics[k]:.3f}"
         + (f" (95% CI {ci[k][0]:.3f}-{ci[k][1]:.3f})" if ci.get(k) else "") for k in OVERALL
     )
+
+
+def write_results(config: dict, layout: Layout, metrics: dict, predictions: pd.DataFrame,
+                  probs: np.ndarray, temperature: float | None,
+                  model_figures: dict[str, Figure]) -> tuple[dict[str, pd.DataFrame], dict[str, Figure]]:
+    """Write metrics.json, predictions.csv, the breakdown tables and the figures (those made from
+    the predictions plus ``model_figures``); print a summary line; return the tables and figures."""
+    layout.metrics.parent.mkdir(parents=True, exist_ok=True)
+    layout.metrics.write_text(json.dumps(metrics, indent=2))
+    predictions.to_csv(layout.predictions, index=False)
+    scope = ("pooled folds" if "folds" in metrics else SPLIT if layout.fold is None
+             else f"fold {layout.fold}")
+    print(f"evaluate: {scope}, {metrics['n_windows']} windows of {metrics['n_patients']} "
+          f"patient(s): {summary_line(metrics)}", flush=True)
+    classes = metrics["classes"]
+    y_true = predictions["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
+    tables = breakdown_tables(y_true, probs, predictions, classes, config["evaluate"]["thresholds"])
+    for name, table in tables.items():
+        layout.table(name).parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(layout.table(name), index=False)
+    figures = prediction_figures(config, layout, metrics, predictions, y_true, probs, temperature,
+                                 tables) | model_figures
+    for name, figure in figures.items():
+        layout.figure(name).parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(layout.figure(name), dpi=110)
+    return tables, figures
 
 
 def breakdown_tables(y_true: np.ndarray, probs: np.ndarray, index: pd.DataFrame, classes: list[str],
@@ -200,12 +264,12 @@ def breakdown_tables(y_true: np.ndarray, probs: np.ndarray, index: pd.DataFrame,
     }
 
 
-def evaluation_figures(config: dict, layout: Layout, metrics: dict, predictions: pd.DataFrame,
-                       probs: np.ndarray, hidden: np.ndarray, temperature: float | None,
+def prediction_figures(config: dict, layout: Layout, metrics: dict, predictions: pd.DataFrame,
+                       y_true: np.ndarray, probs: np.ndarray, temperature: float | None,
                        tables: dict[str, pd.DataFrame]) -> dict[str, Figure]:
-    """Figure name (see ``Layout.figure``) -> matplotlib figure."""
+    """Figure name (see ``Layout.figure``) -> matplotlib figure, for the figures that need only
+    the predictions (and, for the failure gallery, the signals)."""
     classes, split = metrics["classes"], metrics["split"]
-    y_true = predictions["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
     points = tables["operating_points"]
     calibration = metrics["calibration"]
     reliability = {"model": reliability_table(probs, y_true, calibration["n_bins"])}
@@ -215,7 +279,6 @@ def evaluation_figures(config: dict, layout: Layout, metrics: dict, predictions:
         reliability[name] = reliability_table(scale_temperature(probs, temperature), y_true,
                                               calibration["n_bins"])
         eces[name] = calibration["ece_scaled"]
-    coords, explained = hidden_state_map(hidden)
     failures = select_failures(predictions, config["evaluate"]["gallery_size"])
     return {
         "confusion_matrix": confusion_figure(np.array(metrics["confusion_matrix"]), classes, split),
@@ -224,48 +287,38 @@ def evaluation_figures(config: dict, layout: Layout, metrics: dict, predictions:
         "reliability": reliability_figure(reliability, eces),
         "per_patient": group_figure(tables["per_patient"].rename(columns={"patient": "group"}),
                                     metrics["accuracy"], "patient"),
-        "hidden_states": hidden_state_figure(coords, y_true, probs.argmax(axis=1), classes, explained),
         "failures": failure_gallery_figure(failure_traces(failures, config, layout)),
     }
 
 
-def _log_to_mlflow(config: dict, layout: Layout, model: keras.Model, example: np.ndarray,
-                   metrics: dict, tables: dict[str, pd.DataFrame], figures: dict[str, Figure]) -> dict:
-    """Log metrics, figures, tables, data and the registered model to the training run; return
-    the provenance of the run (ids, link, champion decision, versions, data fingerprints)."""
-    run_id = json.loads(layout.mlflow_run.read_text())["run_id"]
-    use_experiment(config)
-    with mlflow.start_run(run_id=run_id) as run:
-        mlflow.log_metrics(mlflow_metrics(metrics))
-        for name, figure in figures.items():
-            mlflow.log_figure(figure, f"figures/{SPLIT}_{name}.png")
-        for name, table in tables.items():
-            mlflow.log_table(table, f"tables/{SPLIT}_{name}.json")
-        mlflow.log_dict(metrics, "metrics.json")
-        prints = fingerprint(input_files(config, layout))
-        mlflow.log_dict(prints, "data_fingerprints.json")
-        mlflow.set_tag("data_fingerprint", prints["__all__"])
-        log_window_datasets(
-            {s: split_windows(config, layout, s).index.drop(columns=["file", "row"])
-             for s in ("train", "val", SPLIT)}, layout.windows_dir, config["name"])
-        # The tensorflow flavour stores the Keras 3 model as .keras; mlflow.keras.log_model
-        # cannot save an input example (mlflow/mlflow#16183, open in MLflow 3.18). Naming the
-        # requirements spares MLflow inferring them by reloading the model in a subprocess.
-        info = mlflow.tensorflow.log_model(
-            model, name="model", signature=infer_signature(example, model.predict(example, verbose=0)),
-            input_example=example, registered_model_name=config["name"],
-            pip_requirements=[f"{name}=={version(name)}" for name in ("tensorflow", "keras")],
-        )
-    champion = promote_champion(config["name"], info.registered_model_version, run_id,
-                                f"{SPLIT}_macro_f1")
-    print(f"evaluate: registered model {config['name']}: {champion}", flush=True)
+def _log_results(config: dict, layout: Layout, metrics: dict, tables: dict[str, pd.DataFrame],
+                 figures: dict[str, Figure]) -> dict[str, str]:
+    """Log metrics, figures, tables and input fingerprints to the active MLflow run; return the
+    fingerprints."""
+    mlflow.log_metrics(mlflow_metrics(metrics))
+    for name, figure in figures.items():
+        mlflow.log_figure(figure, f"figures/{SPLIT}_{name}.png")
+    for name, table in tables.items():
+        mlflow.log_table(table, f"tables/{SPLIT}_{name}.json")
+    mlflow.log_dict(metrics, "metrics.json")
+    prints = fingerprint(input_files(config, layout))
+    mlflow.log_dict(prints, "data_fingerprints.json")
+    mlflow.set_tag("data_fingerprint", prints["__all__"])
+    return prints
+
+
+def _write_provenance(config: dict, layout: Layout, run_id: str, prints: dict[str, str],
+                      model: dict[str, str]) -> None:
+    """Write provenance.json: the run's git commit and config hash, its MLflow ids and link, the
+    registered ``model`` (name, version, champion decision; empty when none), package versions
+    and data fingerprints."""
+    run = mlflow.get_run(run_id)
     tracking_uri = config["mlflow"]["tracking_uri"]
-    return {
+    layout.provenance.write_text(json.dumps({
         "git_commit": run.data.tags.get("git_commit"), "config_hash": run.data.tags.get("config_hash"),
         "mlflow": {"tracking_uri": tracking_uri, "experiment_id": run.info.experiment_id,
                    "run_id": run_id, "link": run_link(tracking_uri, run.info.experiment_id, run_id),
-                   "registered_model": config["name"], "model_version": info.registered_model_version,
-                   "champion": champion},
+                   **model},
         "packages": package_versions(),
         "data_fingerprints": prints,
-    }
+    }, indent=2))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from signalrnn.filters import output_rate
 from signalrnn.layout import Layout
 from signalrnn.records import read_record
 from signalrnn.window import window_samples
@@ -14,10 +15,12 @@ from signalrnn.window import window_samples
 
 @dataclass(frozen=True)
 class FailureTrace:
-    """One misclassified window in context: ``raw`` and ``filtered`` (mV) on ``time_ms``
-    (0 = the annotated event), the window's span ``window_ms`` and the prediction table's row."""
+    """One misclassified window in context: ``raw`` (mV) on ``time_ms`` and ``filtered`` (mV, at
+    the filter step's rate) on ``filtered_time_ms`` (0 = the annotated event), the window's span
+    ``window_ms`` and the prediction table's row."""
 
     time_ms: np.ndarray
+    filtered_time_ms: np.ndarray
     window_ms: tuple[float, float]
     raw: np.ndarray
     filtered: np.ndarray
@@ -44,17 +47,24 @@ def failure_traces(failures: pd.DataFrame, config: dict, layout: Layout) -> list
         if name not in records:
             records[name] = read_record(config["data_dir"], name)
         record = records[name]
-        n_pre, n_post = window_samples(record.fs_hz, config["window"]["pre_ms"],
-                                       config["window"]["post_ms"])
-        context = n_pre + n_post
-        start = max(int(row["sample"]) - n_pre - context, 0)
-        stop = min(int(row["sample"]) + n_post + context, len(record.signal))
         channel = record.channels.index(row["channel"]) if row["channel"] in record.channels else 0
         filtered = np.load(layout.filtered(name), mmap_mode="r")
+        fs_hz = output_rate(config["filter"], record.fs_hz)
+        raw_ms, raw = _around(record.signal[:, channel], record.fs_hz, int(row["sample"]), config)
+        filtered_ms, filtered = _around(filtered[:, channel], fs_hz,
+                                        round(int(row["sample"]) * fs_hz / record.fs_hz), config)
         traces.append(FailureTrace(
-            time_ms=(np.arange(start, stop) - int(row["sample"])) * 1000.0 / record.fs_hz,
+            time_ms=raw_ms, filtered_time_ms=filtered_ms,
             window_ms=(-config["window"]["pre_ms"], config["window"]["post_ms"]),
-            raw=record.signal[start:stop, channel], filtered=np.asarray(filtered[start:stop, channel]),
-            channel=record.channels[channel], row=row,
+            raw=raw, filtered=filtered, channel=record.channels[channel], row=row,
         ))
     return traces
+
+
+def _around(trace: np.ndarray, fs_hz: float, centre: int, config: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Time (ms from ``centre``) and samples of ``trace`` (at ``fs_hz``) from one window length
+    before the window to one after it."""
+    n_pre, n_post = window_samples(fs_hz, config["window"]["pre_ms"], config["window"]["post_ms"])
+    context = n_pre + n_post
+    start, stop = max(centre - n_pre - context, 0), min(centre + n_post + context, len(trace))
+    return (np.arange(start, stop) - centre) * 1000.0 / fs_hz, np.asarray(trace[start:stop])

@@ -1,11 +1,42 @@
-"""Zero-phase filtering of records: band-pass, mains notch, moving-median baseline removal."""
+"""Resampling and zero-phase filtering of records: band-pass, mains notch, moving-median baseline."""
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 import numpy as np
 from scipy import ndimage, signal
 
 from signalrnn.errors import SignalrnnError
+
+
+def fill_gaps(x: np.ndarray) -> tuple[np.ndarray, int]:
+    """``x`` (samples, channels) with missing samples (NaN, WFDB's invalid value) interpolated
+    linearly within each channel; and how many there were. One NaN would otherwise spread over
+    a whole channel through the zero-phase filters."""
+    missing = np.isnan(x)
+    n_missing = int(missing.sum())
+    if not n_missing:
+        return x, 0
+    x = np.array(x, dtype=np.float64)
+    samples = np.arange(len(x))
+    for ch in np.flatnonzero(missing.any(axis=0)):
+        gaps, valid = missing[:, ch], ~missing[:, ch]
+        x[gaps, ch] = np.interp(samples[gaps], samples[valid], x[valid, ch]) if valid.any() else 0.0
+    return x, n_missing
+
+
+def output_rate(settings: dict, fs_hz: float) -> float:
+    """Rate (Hz) of a record sampled at ``fs_hz`` after the filter step: ``resample_hz`` if set."""
+    return float(settings["resample_hz"] or fs_hz)
+
+
+def resample(x: np.ndarray, fs_hz: float, target_hz: float) -> np.ndarray:
+    """``x`` (samples, channels) at ``fs_hz`` resampled to ``target_hz`` (polyphase, anti-aliased)."""
+    ratio = Fraction(target_hz / fs_hz).limit_denominator(1000)
+    if ratio == 1:
+        return x
+    return signal.resample_poly(x, ratio.numerator, ratio.denominator, axis=0)
 
 
 def design_sos(settings: dict, fs_hz: float) -> np.ndarray | None:
@@ -33,7 +64,11 @@ def design_sos(settings: dict, fs_hz: float) -> np.ndarray | None:
 
 
 def filter_signal(x: np.ndarray, fs_hz: float, settings: dict) -> np.ndarray:
-    """Filter ``x`` (samples, channels) forward and backward (zero phase); returns float32."""
+    """Filter ``x`` (samples, channels) forward and backward (zero phase); returns float32.
+
+    With ``envelope_hz`` the filtered signal is then rectified and low-passed at that corner:
+    the activation envelope of electrograms (Botteron & Smith, IEEE TBME 1995).
+    """
     out = np.asarray(x, dtype=np.float64)
     if settings["baseline_ms"] is not None:
         width = max(1, int(round(settings["baseline_ms"] * fs_hz / 1000)) | 1)
@@ -41,4 +76,10 @@ def filter_signal(x: np.ndarray, fs_hz: float, settings: dict) -> np.ndarray:
     sos = design_sos(settings, fs_hz)
     if sos is not None:
         out = signal.sosfiltfilt(sos, out, axis=0)
+    if settings["envelope_hz"] is not None:
+        if settings["envelope_hz"] >= fs_hz / 2:
+            raise SignalrnnError(f"filter.envelope_hz: {settings['envelope_hz']} Hz is not below the "
+                                 f"Nyquist frequency {fs_hz / 2} Hz of a {fs_hz} Hz record; lower it")
+        lowpass = signal.butter(settings["order"], settings["envelope_hz"], fs=fs_hz, output="sos")
+        out = signal.sosfiltfilt(lowpass, np.abs(out), axis=0)
     return out.astype(np.float32)

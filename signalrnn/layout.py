@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Paths of the outputs of experiment ``results/<name>/``."""
+    """Paths of the outputs of experiment ``results/<name>/``.
+
+    With a ``fold`` (cross-validation), the model and its test results go to
+    ``results/<name>/folds/fold<k>/``; the data steps' outputs and the report stay shared.
+    """
 
     root: Path
+    fold: str | None = None
 
     @classmethod
     def of(cls, name: str, results_dir: str | Path = "results") -> Layout:
         return cls(Path(results_dir) / name)
+
+    def for_fold(self, fold: int | str) -> Layout:
+        """The layout of cross-validation fold ``fold`` (a number or a Snakemake wildcard)."""
+        return replace(self, fold=str(fold))
+
+    @property
+    def run_dir(self) -> Path:
+        """Where one trained model and its evaluation live."""
+        return self.root if self.fold is None else self.root / "folds" / f"fold{self.fold}"
 
     @property
     def config(self) -> Path:
@@ -43,7 +57,7 @@ class Layout:
 
     @property
     def model_dir(self) -> Path:
-        return self.root / "model"
+        return self.run_dir / "model"
 
     @property
     def model(self) -> Path:
@@ -63,27 +77,27 @@ class Layout:
 
     @property
     def metrics(self) -> Path:
-        return self.root / "metrics.json"
+        return self.run_dir / "metrics.json"
 
     @property
     def predictions(self) -> Path:
-        return self.root / "predictions.csv"
+        return self.run_dir / "predictions.csv"
 
     @property
     def confusion_png(self) -> Path:
-        return self.root / "figures" / "confusion_matrix.png"
+        return self.figure("confusion_matrix")
 
     def figure(self, name: str) -> Path:
-        """An evaluation figure, ``figures/<name>.png``."""
-        return self.root / "figures" / f"{name}.png"
+        """An evaluation figure, ``figures/<name>.png`` (of the fold, if any)."""
+        return self.run_dir / "figures" / f"{name}.png"
 
     def table(self, name: str) -> Path:
-        """An evaluation table, ``tables/<name>.csv``."""
-        return self.root / "tables" / f"{name}.csv"
+        """An evaluation table, ``tables/<name>.csv`` (of the fold, if any)."""
+        return self.run_dir / "tables" / f"{name}.csv"
 
     @property
     def provenance(self) -> Path:
-        return self.root / "provenance.json"
+        return self.run_dir / "provenance.json"
 
     @property
     def curves_png(self) -> Path:
@@ -98,7 +112,7 @@ class Layout:
         return self.root / "report.html"
 
     def log(self, step: str) -> Path:
-        return self.root / "logs" / f"{step}.log"
+        return self.run_dir / "logs" / f"{step}.log"
 
     def benchmark(self, step: str) -> Path:
-        return self.root / "benchmarks" / f"{step}.tsv"
+        return self.run_dir / "benchmarks" / f"{step}.tsv"

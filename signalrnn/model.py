@@ -8,15 +8,20 @@ FINAL_LSTM = "lstm_final"  # the layer whose last hidden state summarises a wind
 
 
 def build_model(
-    n_timesteps: int, n_channels: int, n_classes: int, model_cfg: dict, learning_rate: float
+    n_timesteps: int, n_channels: int, n_classes: int, model_cfg: dict, learning_rate: float,
+    n_features: int = 0,
 ) -> keras.Model:
-    """windows (T, C) -> LSTM layer(s) -> dense softmax over ``n_classes``.
+    """windows (T, C) -> [strided convolutions] -> LSTM layer(s) -> dense softmax over ``n_classes``.
 
-    Every LSTM keeps tanh / sigmoid activations, no recurrent dropout, use_bias and
-    unroll=False, so TensorFlow runs the fused cuDNN kernel on a GPU.
+    With ``n_features`` > 0 a second input ``rr`` (e.g. RR intervals) joins the last LSTM state in
+    a hidden ReLU layer before the softmax. Every LSTM keeps tanh / sigmoid activations, no
+    recurrent dropout, use_bias and unroll=False, so TensorFlow runs the fused cuDNN kernel on a GPU.
     """
     inputs = keras.Input((n_timesteps, n_channels), name="window")
     x = inputs
+    for i, filters in enumerate(model_cfg["conv_filters"]):
+        x = keras.layers.Conv1D(filters, model_cfg["conv_kernel"], strides=model_cfg["conv_stride"],
+                                padding="same", activation="relu", name=f"conv_{i}")(x)
     for i in range(model_cfg["layers"]):
         last = i == model_cfg["layers"] - 1
         lstm = keras.layers.LSTM(
@@ -28,6 +33,11 @@ def build_model(
         x = lstm(x)
         if model_cfg["dropout"] > 0:
             x = keras.layers.Dropout(model_cfg["dropout"], name=f"dropout_{i}")(x)
+    if n_features:
+        features = keras.Input((n_features,), name="rr")
+        x = keras.layers.Concatenate(name="lstm_and_rr")([x, features])
+        x = keras.layers.Dense(model_cfg["units"], activation="relu", name="head")(x)
+        inputs = {"window": inputs, "rr": features}
     outputs = keras.layers.Dense(n_classes, activation="softmax", name="probabilities")(x)
     model = keras.Model(inputs, outputs, name="signalrnn_lstm")
     model.compile(

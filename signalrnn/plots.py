@@ -30,12 +30,18 @@ def confusion_figure(cm: np.ndarray, classes: list[str], split: str) -> plt.Figu
 
 
 def training_curves_figure(history: pd.DataFrame) -> plt.Figure:
-    """Loss and accuracy per epoch on the train and val splits."""
+    """Loss and accuracy per epoch on the train and val splits; one pair of lines per
+    cross-validation fold when ``history`` has a ``fold`` column."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
-    epochs = history["epoch"] + 1
+    runs = list(history.groupby("fold")) if "fold" in history else [(None, history)]
     for ax, metric in zip(axes, ["loss", "accuracy"], strict=True):
-        ax.plot(epochs, history[metric], marker="o", label="train")
-        ax.plot(epochs, history[f"val_{metric}"], marker="o", label="val")
+        for i, (_, run) in enumerate(runs):
+            epochs = run["epoch"] + 1
+            alpha = 1.0 if len(runs) == 1 else 0.6
+            ax.plot(epochs, run[metric], marker="o", color="C0", alpha=alpha,
+                    label="train" if i == 0 else None)
+            ax.plot(epochs, run[f"val_{metric}"], marker="o", color="C1", alpha=alpha,
+                    label="val" if i == 0 else None)
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.legend()
@@ -161,8 +167,9 @@ def failure_gallery_figure(traces: list) -> plt.Figure:
                              squeeze=False)
     for (raw, filtered), trace in zip(axes, traces, strict=False):
         row = trace.row
-        for ax, signal, kind in ((raw, trace.raw, "raw"), (filtered, trace.filtered, "filtered")):
-            ax.plot(trace.time_ms, signal, lw=0.8, color="black" if kind == "raw" else "C0")
+        for ax, time_ms, signal, kind in ((raw, trace.time_ms, trace.raw, "raw"),
+                                          (filtered, trace.filtered_time_ms, trace.filtered, "filtered")):
+            ax.plot(time_ms, signal, lw=0.8, color="black" if kind == "raw" else "C0")
             ax.axvspan(*trace.window_ms, color="C1", alpha=0.12)
             ax.axvline(0, color="grey", lw=0.6, ls="--")
             ax.set_ylabel(f"{kind} (mV)", fontsize=8)

@@ -31,25 +31,75 @@ def simulated_record_names(n_patients: int, records_per_patient: int) -> list[st
     ]
 
 
+def split_list_names(split_cfg: dict) -> list[str]:
+    """Records named by ``split.records`` that the split method uses (kfold: train and val only)."""
+    if split_cfg["method"] == "patient" or "records" not in split_cfg:
+        return []
+    parts = ("train", "val") if split_cfg["method"] == "kfold" else ("train", "val", "test")
+    return [r for part in parts for r in split_cfg["records"][part]]
+
+
 def record_names(config: dict) -> list[str]:
-    """Records a config uses: ``records``, else the simulated ones, else RECORDS / *.hea in data_dir."""
+    """Records a config uses: ``records``; else the simulated ones; else those the split lists name
+    (``split_list_names``); else RECORDS / *.hea in data_dir; else the PhysioNet database's list."""
     if config["records"]:
         return list(config["records"])
     sim = config["simulate"]
     if sim["enabled"]:
         return simulated_record_names(sim["n_patients"], sim["records_per_patient"])
+    listed = split_list_names(config["split"])
+    if listed:
+        return listed
     data_dir = Path(config["data_dir"])
     listing = data_dir / "RECORDS"
     if listing.is_file():
         names = [line.strip() for line in listing.read_text().splitlines() if line.strip()]
     else:
         names = sorted(p.stem for p in data_dir.glob("*.hea"))
+    if not names and config["physionet_db"]:
+        names = physionet_record_names(config["physionet_db"])
     if not names:
         raise SignalrnnError(
             f"{data_dir}: no WFDB records found (no RECORDS file, no .hea files); "
-            "set data_dir to a folder of records or enable simulate"
+            "set data_dir to a folder of records, list them in records, or enable simulate"
         )
     return names
+
+
+def physionet_record_names(database: str) -> list[str]:
+    """The records of PhysioNet ``database`` (its RECORDS file, over the network)."""
+    try:
+        return list(wfdb.get_record_list(database))
+    except Exception as exc:  # network and server errors come in many types
+        raise SignalrnnError(
+            f"physionet_db: cannot list the records of {database!r} ({type(exc).__name__}: {exc}); "
+            "check the network, or list them in records"
+        ) from None
+
+
+def require_records(data_dir: str | Path, names: list[str]) -> None:
+    """Raise SignalrnnError naming the records of ``names`` that have no header in ``data_dir``."""
+    missing = [n for n in names if not (Path(data_dir) / f"{n}.hea").is_file()]
+    if missing:
+        raise SignalrnnError(
+            f"{data_dir}: {len(missing)} of {len(names)} records are missing ({', '.join(missing[:8])}"
+            f"{' ...' if len(missing) > 8 else ''}); point data_dir at a folder that holds them, or "
+            "choose records / split.records among those present (split.method: kfold cross-validates "
+            "on the train and val lists only)"
+        )
+
+
+def download_records(database: str, data_dir: str | Path, names: list[str],
+                     annotation_extension: str | None) -> None:
+    """Fetch ``names`` of PhysioNet ``database`` (headers, signals, annotations) into ``data_dir``."""
+    try:
+        wfdb.dl_database(database, str(data_dir), records=names,
+                         annotators=[annotation_extension] if annotation_extension else None)
+    except Exception as exc:  # network and server errors come in many types
+        raise SignalrnnError(
+            f"physionet_db: cannot download {database!r} into {data_dir} ({type(exc).__name__}: {exc}); "
+            "check the network, or copy the records into data_dir yourself"
+        ) from None
 
 
 def patient_of(record: str, patient_regex: str) -> str:
@@ -63,11 +113,28 @@ def patient_of(record: str, patient_regex: str) -> str:
     return match.group(1) if match.groups() else match.group(0)
 
 
-def read_record(data_dir: str | Path, name: str) -> Record:
-    """Read a WFDB record in physical units; a missing or broken file raises SignalrnnError."""
+def _header_path(data_dir: str | Path, name: str) -> Path:
+    """``data_dir/name`` (no extension), after checking that its header file exists."""
     path = Path(data_dir) / name
     if not path.with_suffix(".hea").is_file():
         raise SignalrnnError(f"{path}.hea: header file not found; check data_dir and records")
+    return path
+
+
+def read_header(data_dir: str | Path, name: str) -> wfdb.Record:
+    """Read the header of a WFDB record (rate, length, channel names, comments)."""
+    path = _header_path(data_dir, name)
+    try:
+        return wfdb.rdheader(str(path))
+    except Exception as exc:  # wfdb raises many types for broken files
+        raise SignalrnnError(
+            f"{path}.hea: cannot read WFDB header ({type(exc).__name__}: {exc}); re-export or remove it"
+        ) from None
+
+
+def read_record(data_dir: str | Path, name: str) -> Record:
+    """Read a WFDB record in physical units; a missing or broken file raises SignalrnnError."""
+    path = _header_path(data_dir, name)
     try:
         rec = wfdb.rdrecord(str(path), physical=True)
     except Exception as exc:  # wfdb raises many types for broken files

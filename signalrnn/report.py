@@ -17,9 +17,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from signalrnn.dataset import WindowSet
 from signalrnn.layout import Layout
 from signalrnn.metrics import commonest_error
 from signalrnn.plots import example_windows_figure, training_curves_figure
+from signalrnn.split import split_folds
 from signalrnn.train import class_names, split_windows
 
 STYLE = """
@@ -59,24 +61,55 @@ def _with_ci(value: float, interval: list[float] | None, percent: bool = False) 
 
 
 def data_table(config: dict, layout: Layout) -> pd.DataFrame:
-    """Patients, records and windows per class in each split."""
-    split = pd.read_csv(layout.split)
+    """Patients, records and windows per class in each split (cross-validation: in each fold's test
+    split)."""
+    split = pd.read_csv(layout.split, dtype={"record": str, "patient": str})
+    folds = split_folds(layout.split)
+    parts = ([({"fold": k}, layout.for_fold(k), split[split["fold"] == k], "test") for k in folds]
+             or [({"split": name}, layout, split, name) for name in ("train", "val", "test")])
     rows = []
-    for name in ("train", "val", "test"):
-        part = split[split["split"] == name]
-        windows = split_windows(config, layout, name).index
-        counts = windows["label"].value_counts()
-        rows.append({"split": name, "patients": part["patient"].nunique(), "records": len(part),
+    for key, part_layout, table, name in parts:
+        part = table[table["split"] == name]
+        counts = split_windows(config, part_layout, name).index["label"].value_counts()
+        rows.append({**key, "patients": part["patient"].nunique(), "records": len(part),
                      **{c: int(counts.get(c, 0)) for c in class_names(config)},
-                     "windows": len(windows)})
+                     "windows": int(counts.sum())})
     return pd.DataFrame(rows)
+
+
+def fold_table(metrics: dict) -> pd.DataFrame:
+    """Per cross-validation fold: windows, accuracy, macro-F1 and Se / +P / F1 of each class."""
+    return pd.DataFrame([
+        {"fold": fold["fold"], "windows": fold["n_windows"], "accuracy": fold["accuracy"],
+         "macro-F1": fold["macro_f1"],
+         **{f"{c} Se / +P / F1": f"{v['recall']:.2f} / {v['precision']:.2f} / {v['f1']:.2f}"
+            for c, v in fold["per_class"].items()}}
+        for fold in metrics["folds"]
+    ])
+
+
+def held_out_windows(config: dict, layout: Layout) -> WindowSet:
+    """Every test window: of the test split, or with cross-validation, of all folds."""
+    if not split_folds(layout.split):
+        return split_windows(config, layout, "test")
+    records = pd.read_csv(layout.split, dtype={"record": str})["record"].unique().tolist()
+    return WindowSet(layout.windows_dir, records, class_names(config))
+
+
+def histories(layout: Layout) -> pd.DataFrame:
+    """Training history; with cross-validation, every fold's with a ``fold`` column."""
+    folds = split_folds(layout.split)
+    if not folds:
+        return pd.read_csv(layout.history)
+    return pd.concat([pd.read_csv(layout.for_fold(k).history).assign(fold=k) for k in folds],
+                     ignore_index=True)
 
 
 def write_figures(config: dict, layout: Layout) -> None:
     """Training curves and example test windows of each class, as PNG files."""
-    figure = training_curves_figure(pd.read_csv(layout.history))
+    figure = training_curves_figure(histories(layout))
     figure.savefig(layout.curves_png, dpi=110)
-    test = split_windows(config, layout, "test")
+    test = held_out_windows(config, layout)
     rng = np.random.default_rng(0)
     n = config["report"]["examples_per_class"]
     examples = {}
@@ -141,16 +174,29 @@ def summary_points(metrics: dict, per_patient: pd.DataFrame) -> list[str]:
     return points
 
 
-def summary_section(config: dict, metrics: dict, data: pd.DataFrame, per_patient: pd.DataFrame) -> str:
+def summary_lead(config: dict, metrics: dict, data: pd.DataFrame) -> str:
+    """What was classified, how and on which patients."""
+    if "folds" in metrics:
+        return (
+            f"An LSTM was trained {len(metrics['folds'])} times in patient-wise cross-validation: "
+            f"each of the {metrics['n_windows']} windows of {int(data['patients'].sum())} patient(s) "
+            f"was classified once, by the model that never saw its patient during training or "
+            f"model selection, into {len(metrics['classes'])} classes: {', '.join(metrics['classes'])}. "
+            "The numbers below pool the folds."
+        )
     test = data[data["split"] == "test"].iloc[0]
     win = config["window"]
-    lead = (
+    return (
         f"An LSTM network sorted {metrics['n_windows']} windows of signal (each "
         f"{win['pre_ms'] + win['post_ms']:g} ms around an annotated event) into "
         f"{len(metrics['classes'])} classes: {', '.join(metrics['classes'])}. It was tested on "
         f"{int(test['patients'])} patient(s) ({int(test['records'])} record(s)) whose recordings it "
         "never saw during training or model selection."
     )
+
+
+def summary_section(config: dict, metrics: dict, data: pd.DataFrame, per_patient: pd.DataFrame) -> str:
+    lead = summary_lead(config, metrics, data)
     items = "".join(f"<li>{p}</li>" for p in summary_points(metrics, per_patient))
     return (f'<section id="summary"><h2>Summary</h2><div class="summary"><p>{lead}</p><ul>{items}'
             "</ul></div></section>")
@@ -159,34 +205,61 @@ def summary_section(config: dict, metrics: dict, data: pd.DataFrame, per_patient
 def filter_settings(filt: dict) -> str:
     """The filter chain in words."""
     band = filt["bandpass_hz"]
-    return "; ".join([
+    return "; ".join(([f"resampled to {filt['resample_hz']:g} Hz"] if filt["resample_hz"] else []) + [
         f"zero-phase Butterworth band-pass {band[0]:g}-{band[1]:g} Hz (order {filt['order']})"
         if band else "no band-pass",
         f"notch at {filt['notch_hz']:g} Hz (Q {filt['notch_q']:g})" if filt["notch_hz"] else "no notch",
         f"baseline removed by a {filt['baseline_ms']:g} ms moving median" if filt["baseline_ms"]
         else "no baseline removal",
-    ])
+    ] + ([f"rectified and low-passed at {filt['envelope_hz']:g} Hz (activation envelope)"]
+         if filt["envelope_hz"] else []))
+
+
+def split_settings(split_cfg: dict) -> str:
+    """The split method in words."""
+    if split_cfg["method"] != "kfold":
+        return f"{split_cfg['method']}-wise, seed {split_cfg['seed']}"
+    folds = split_cfg["folds"] or "leave-one-patient-out"
+    val = ("the next fold's patients" if split_cfg["val_from"] == "next_fold"
+           else "one record of each training patient with several")
+    return (f"patient-wise cross-validation ({folds} folds, seed {split_cfg['seed']}); early stopping "
+            f"on {val}")
 
 
 def methods_table(config: dict) -> pd.DataFrame:
     win, model, ev = config["window"], config["model"], config["evaluate"]
+    events, labels = config["events"], config["annotation"]
     return pd.DataFrame([
+        {"step": "events", "settings": (
+            f"anchored on {events['source']}"
+            + (f" every {events['step_ms']} ms" if events["source"] == "sliding" else "")
+            + f"; labelled by {labels['source']} codes {dict(labels['classes'])}"
+            + (f", ignoring {labels['ignore']}" if labels["ignore"] else ""))},
         {"step": "filter", "settings": filter_settings(config["filter"])},
         {"step": "window", "settings": (
             f"{win['pre_ms']} ms before to {win['post_ms']} ms after each event; channels "
-            f"{win['channels']}; normalisation {win['normalize']}")},
-        {"step": "split", "settings": f"{config['split']['method']}-wise, seed {config['split']['seed']}"},
+            f"{win['channels']}; normalisation {win['normalize']}"
+            + ("; each also minus the record's median window" if win["median_difference"] else "")
+            + (f"; RR intervals and their ratios to the mean of {win['rr_local_beats']} RR beside "
+               "the LSTM" if win["rr_features"] else ""))},
+        {"step": "split", "settings": split_settings(config["split"])},
         {"step": "model", "settings": (
-            f"{model['layers']} LSTM layer(s) of {model['units']} units"
+            (f"convolutions of {model['conv_filters']} filters (kernel {model['conv_kernel']}, stride "
+             f"{model['conv_stride']} samples), then " if model["conv_filters"] else "")
+            + f"{model['layers']} LSTM layer(s) of {model['units']} units"
             f"{' (bidirectional)' if model['bidirectional'] else ''}, dropout {model['dropout']}, "
             "dense softmax")},
         {"step": "training", "settings": (
             f"Adam, learning rate {config['train']['learning_rate']}, batch "
             f"{config['train']['batch_size']}, up to {config['train']['epochs']} epochs, early "
             f"stopping on val loss (patience {config['train']['patience']}), class weights "
-            f"{config['train']['class_weight']}")},
+            f"{config['train']['class_weight']}"
+            + (f" (at most {config['train']['max_class_weight']})"
+               if config["train"]["max_class_weight"] else ""))},
         {"step": "evaluation", "settings": (
-            f"test split only; 95% confidence intervals: percentile bootstrap over test patients "
+            ("each fold's test patients, pooled" if config["split"]["method"] == "kfold"
+             else "test split only")
+            + f"; 95% confidence intervals: percentile bootstrap over test patients "
             f"({ev['bootstrap_resamples']} resamples, seed {ev['bootstrap_seed']}); one-vs-rest ROC "
             f"and precision-recall; operating points at the most probable class and at p ≥ "
             f"{', '.join(f'{t:g}' for t in ev['thresholds'])}; calibration in "
@@ -240,10 +313,11 @@ def calibration_table(calibration: dict) -> pd.DataFrame:
 
 def results_section(layout: Layout, metrics: dict) -> str:
     points = pd.read_csv(layout.table("operating_points")).drop(columns="threshold")
-    return f"""<section id="results"><h2>Results (test split)</h2>{_table(overall_table(metrics))}
+    scope = "test folds pooled" if "folds" in metrics else "test split"
+    return f"""<section id="results"><h2>Results ({scope})</h2>{_table(overall_table(metrics))}
 <h3>Per class</h3><p>Sensitivity (Se): share of a class's windows recognised; positive predictive
 value (+P): share of the windows called that class that are it; F1: their harmonic mean.</p>
-{_table(per_class_table(metrics))}
+{_table(per_class_table(metrics))}{folds_section(metrics)}
 {_img(layout.confusion_png, "Confusion matrix: rows are the annotated classes, columns the "
       "predicted ones; each cell gives windows and the share of its row.")}
 <h3>Discrimination</h3>{_img(layout.figure("roc_pr"), "One-vs-rest ROC and precision-recall curves; dots "
@@ -260,12 +334,29 @@ the stated probability and the observed accuracy; 0 is perfect.</p>
 visible.</p>{_table(pd.read_csv(layout.table("per_patient")))}
 {_img(layout.figure("per_patient"), "Accuracy per test patient; the dashed line is over all windows.")}
 {_table(pd.read_csv(layout.table("per_record")))}
-<h3>What the network learned</h3>{_img(layout.figure("hidden_states"), "Final LSTM hidden state of each "
-    "test window in two dimensions (PCA), coloured by the annotated class; ringed windows are "
-    "misclassified.")}
+{hidden_states_section(layout)}
 <h3>Training</h3>{_img(layout.curves_png, "Loss and accuracy per epoch on the train and validation "
     "splits; the model keeps the weights of the epoch with the lowest validation loss.")}
 </section>"""
+
+
+def hidden_states_section(layout: Layout) -> str:
+    """The map of the final LSTM hidden states; absent for pooled folds, whose windows went through
+    different models (each fold's map is in its folder)."""
+    path = layout.figure("hidden_states")
+    if not path.is_file():
+        return ""
+    return f"""<h3>What the network learned</h3>{_img(path, "Final LSTM hidden state of each test "
+    "window in two dimensions (PCA), coloured by the annotated class; ringed windows are "
+    "misclassified.")}"""
+
+
+def folds_section(metrics: dict) -> str:
+    """The cross-validation folds one by one; empty without folds."""
+    if "folds" not in metrics:
+        return ""
+    return ("<h3>Per fold</h3><p>Each fold's held-out patients, classified by the model of that "
+            f"fold; the pooled numbers above count every window once.</p>{_table(fold_table(metrics))}")
 
 
 def fingerprint_table(prints: dict[str, str]) -> pd.DataFrame:
@@ -290,7 +381,8 @@ def provenance_section(config: dict, layout: Layout) -> str:
         "MLflow run id": run["run_id"], "MLflow experiment id": run["experiment_id"],
         "MLflow tracking store": html.escape(run["tracking_uri"]),
         "MLflow run page": f'<a href="{html.escape(run["link"])}">{html.escape(run["link"])}</a>',
-        "registered model": f"{html.escape(run['registered_model'])}, {html.escape(run['champion'])}",
+        **({"registered model": f"{html.escape(run['registered_model'])}, {html.escape(run['champion'])}"}
+           if "registered_model" in run else {}),
         "generated (UTC)": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
     }
     rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts.items())
@@ -320,7 +412,7 @@ def render_report(config: dict, layout: Layout) -> str:
 {summary_section(config, metrics, data, per_patient)}
 <section id="data"><h2>Data</h2>
 <p>Records from <code>{html.escape(config['data_dir'])}</code>, split by patient: no patient
-contributes to more than one split. Windows per class:</p>{_table(data)}</section>
+contributes to the test set and to training. Windows per class:</p>{_table(data)}</section>
 <section id="methods"><h2>Methods</h2>{_table(methods_table(config), "text")}</section>
 {results_section(layout, metrics)}
 <section id="failures"><h2>Failure gallery</h2><p>Misclassified test windows, the most confident

@@ -15,6 +15,7 @@ from signalrnn.errors import SignalrnnError
 from signalrnn.layout import Layout
 from signalrnn.model import build_model
 from signalrnn.tracking import EpochMetrics, run_tags, use_experiment
+from signalrnn.window import RR_COLUMNS
 
 
 def class_names(config: dict) -> list[str]:
@@ -23,16 +24,27 @@ def class_names(config: dict) -> list[str]:
 
 
 def split_windows(config: dict, layout: Layout, split: str) -> WindowSet:
-    """The windows of every record assigned to ``split``."""
-    table = pd.read_csv(layout.split)
+    """The windows of every record assigned to ``split`` (in the layout's fold, if any)."""
+    table = pd.read_csv(layout.split, dtype={"record": str, "patient": str})
+    if layout.fold is not None:
+        table = table[table["fold"] == int(layout.fold)]
     records = table.loc[table["split"] == split, "record"].tolist()
     return WindowSet(layout.windows_dir, records, class_names(config))
 
 
-def balanced_weights(labels: np.ndarray, n_classes: int) -> np.ndarray:
-    """Per-class weights n / (k * n_c), so every class weighs the same in the loss."""
-    counts = np.bincount(labels, minlength=n_classes)
-    return len(labels) / (n_classes * np.maximum(counts, 1))
+def class_weights(labels: np.ndarray, n_classes: int, method: str,
+                  max_weight: float | None = None) -> np.ndarray:
+    """Per-class loss weights, scaled so that the mean weight over the windows is 1.
+
+    ``balanced``: proportional to 1 / n_c, every class weighs the same in the loss.
+    ``sqrt``: proportional to 1 / sqrt(n_c), a milder balance. ``none``: all ones.
+    ``max_weight`` caps each weight, so that a class of a handful of windows cannot dominate.
+    """
+    counts = np.maximum(np.bincount(labels, minlength=n_classes), 1)
+    power = {"balanced": 1.0, "sqrt": 0.5, "none": 0.0}[method]
+    weights = counts.astype(float) ** -power
+    weights *= len(labels) / max(float(weights[labels].sum()), 1e-12)
+    return weights if max_weight is None else np.minimum(weights, max_weight)
 
 
 def require_every_class(windows: WindowSet, split: str, classes: list[str]) -> None:
@@ -52,6 +64,7 @@ def model_metadata(config: dict, windows: WindowSet) -> dict:
         "config_hash": config_hash(config),
         "classes": class_names(config),
         "input_shape": list(windows.shape),
+        "features": RR_COLUMNS if windows.n_features else [],
         "fs_hz": float(windows.index["fs_hz"].iat[0]),
         "filter": config["filter"],
         "window": config["window"],
@@ -71,6 +84,12 @@ class WeightedBatches(WindowBatches):
         return x, y, self.weights[y]
 
 
+def run_name(config: dict, layout: Layout) -> str:
+    """MLflow run name: ``<name>-<config hash>``, plus ``-fold<k>`` for a cross-validation fold."""
+    fold = "" if layout.fold is None else f"-fold{layout.fold}"
+    return f"{config['name']}-{config_hash(config)}{fold}"
+
+
 def train(config: dict, layout: Layout) -> str:
     """Fit, save model + metadata + history; return the MLflow run id."""
     cfg = config["train"]
@@ -78,19 +97,22 @@ def train(config: dict, layout: Layout) -> str:
     train_set, val_set = split_windows(config, layout, "train"), split_windows(config, layout, "val")
     require_every_class(train_set, "train", classes)
     keras.utils.set_random_seed(cfg["seed"])
-    model = build_model(*train_set.shape, len(classes), config["model"], cfg["learning_rate"])
-    weights = (balanced_weights(train_set.labels, len(classes)) if cfg["class_weight"] == "balanced"
-               else np.ones(len(classes)))
+    model = build_model(*train_set.shape, len(classes), config["model"], cfg["learning_rate"],
+                        n_features=train_set.n_features)
+    weights = class_weights(train_set.labels, len(classes), cfg["class_weight"],
+                            cfg["max_class_weight"])
     batches = WeightedBatches(train_set, weights, batch_size=cfg["batch_size"], shuffle=True,
                               seed=cfg["seed"])
     val_batches = WindowBatches(val_set, batch_size=cfg["batch_size"], shuffle=False)
-    print(f"train: {len(train_set)} train / {len(val_set)} val windows of shape {train_set.shape}, "
-          f"classes {classes}, backend {keras.backend.backend()}", flush=True)
+    fold = "" if layout.fold is None else f"fold {layout.fold}: "
+    print(f"train: {fold}{len(train_set)} train / {len(val_set)} val windows of shape "
+          f"{train_set.shape}, {train_set.n_features} features, classes {classes}, "
+          f"backend {keras.backend.backend()}", flush=True)
     layout.model_dir.mkdir(parents=True, exist_ok=True)
     use_experiment(config)
-    with mlflow.start_run(run_name=f"{config['name']}-{config_hash(config)}") as run:
+    with mlflow.start_run(run_name=run_name(config, layout)) as run:
         layout.mlflow_run.write_text(json.dumps({"run_id": run.info.run_id}))
-        mlflow.set_tags(run_tags(config))
+        mlflow.set_tags(run_tags(config) | ({} if layout.fold is None else {"fold": layout.fold}))
         mlflow.log_params({k: str(v)[:500] for k, v in flatten(config).items()})
         mlflow.log_params({"n_train_windows": len(train_set), "n_val_windows": len(val_set)})
         model.fit(

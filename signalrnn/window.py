@@ -10,6 +10,7 @@ import pandas as pd
 from signalrnn.errors import SignalrnnError
 
 CHUNK_WINDOWS = 4096  # windows held in memory at once while writing
+RR_COLUMNS = ["rr_prev_s", "rr_next_s", "rr_prev_ratio", "rr_next_ratio"]
 
 
 def window_samples(fs_hz: float, pre_ms: float, post_ms: float) -> tuple[int, int]:
@@ -60,6 +61,29 @@ def channel_indices(events: pd.DataFrame, names: list[str], choice, record: str)
     return np.tile([index[c] for c in choice], (len(events), 1))
 
 
+def rr_features(samples: np.ndarray, fs_hz: float, local_beats: int) -> np.ndarray:
+    """(n, 4) RR features of consecutive beats at ``samples``: columns RR_COLUMNS.
+
+    Previous and next RR interval (s) and each divided by the local mean RR, the mean of the
+    ``local_beats`` intervals centred on the beat. The first beat's previous RR is its next
+    one, and the last beat's next RR its previous one.
+    """
+    if len(samples) == 1:
+        raise SignalrnnError("window.rr_features: a record with a single beat has no RR interval; "
+                             "drop the record or the RR features")
+    rr_s = np.diff(np.asarray(samples, dtype=float)) / fs_hz
+    previous, following = np.r_[rr_s[:1], rr_s], np.r_[rr_s, rr_s[-1:]]
+    local = pd.Series(previous).rolling(local_beats, center=True, min_periods=1).mean().to_numpy()
+    return np.column_stack([previous, following, previous / local, following / local]).astype(np.float32)
+
+
+def median_window(windows: np.ndarray) -> np.ndarray:
+    """(T, C) sample-wise median of up to CHUNK_WINDOWS windows spread over ``windows`` (n, T, C):
+    a record's usual window, e.g. its usual beat."""
+    spread = np.linspace(0, len(windows) - 1, min(len(windows), CHUNK_WINDOWS)).astype(int)
+    return np.median(windows[spread], axis=0)
+
+
 def window_record(
     signal: np.ndarray,
     fs_hz: float,
@@ -67,25 +91,40 @@ def window_record(
     events: pd.DataFrame,
     window_cfg: dict,
     out_npy: str | Path,
+    record_fs_hz: float | None = None,
 ) -> pd.DataFrame:
     """Write the windows of one record's events to ``out_npy``; return the index of kept events.
 
-    Events whose window would run past either end of the record are dropped.
+    ``signal`` is sampled at ``fs_hz``; the events' samples at ``record_fs_hz`` (the rate of the
+    record and its annotations; default ``fs_hz``). The index keeps those samples, adds the
+    windows' rate ``fs_hz`` and, with ``window.rr_features``, the RR_COLUMNS. With
+    ``window.median_difference`` each window also gets, as extra channels, its difference from
+    the record's median window. Events whose window would run past either end of the record
+    are dropped.
     """
     record = events["record"].iat[0] if len(events) else Path(out_npy).stem
+    record_fs_hz = record_fs_hz or fs_hz
+    if window_cfg["rr_features"]:
+        features = rr_features(events["sample"].to_numpy(), record_fs_hz, window_cfg["rr_local_beats"])
+        events = events.assign(**dict(zip(RR_COLUMNS, features.T, strict=True)))
     n_pre, n_post = window_samples(fs_hz, window_cfg["pre_ms"], window_cfg["post_ms"])
-    keep = inside_record(events["sample"].to_numpy(), n_pre, n_post, signal.shape[0])
-    kept = events[keep].reset_index(drop=True)
+    centres = np.round(events["sample"].to_numpy() * (fs_hz / record_fs_hz)).astype(int)
+    keep = inside_record(centres, n_pre, n_post, signal.shape[0])
+    kept, centres = events[keep].reset_index(drop=True), centres[keep]
     chans = channel_indices(kept, channel_names, window_cfg["channels"], record)
     n_channels = chans.shape[1] if len(kept) else _n_channels(window_cfg, channel_names)
-    out = np.lib.format.open_memmap(
-        out_npy, mode="w+", dtype=np.float32, shape=(len(kept), n_pre + n_post, n_channels)
-    )
+    relative = window_cfg["median_difference"]
+    out = np.lib.format.open_memmap(out_npy, mode="w+", dtype=np.float32,
+                                    shape=(len(kept), n_pre + n_post, n_channels * (1 + relative)))
     for start in range(0, len(kept), CHUNK_WINDOWS):
         stop = start + CHUNK_WINDOWS
-        raw = extract_windows(signal, kept["sample"].to_numpy()[start:stop], chans[start:stop],
-                              n_pre, n_post)
-        out[start:stop] = normalize(raw, window_cfg["normalize"])
+        raw = extract_windows(signal, centres[start:stop], chans[start:stop], n_pre, n_post)
+        out[start:stop, :, :n_channels] = normalize(raw, window_cfg["normalize"])
+    if relative and len(kept):
+        usual = median_window(out[:, :, :n_channels])
+        for start in range(0, len(kept), CHUNK_WINDOWS):
+            stop = start + CHUNK_WINDOWS
+            out[start:stop, :, n_channels:] = out[start:stop, :, :n_channels] - usual
     out.flush()
     del out
     if (~keep).any():

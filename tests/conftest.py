@@ -43,7 +43,7 @@ def project(tmp_path) -> Path:
     return copy_project(tmp_path)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def real_data() -> Path:
     """The folder of real PhysioNet records named by SIGNALRNN_DATA (skips when unset)."""
     folder = os.environ.get("SIGNALRNN_DATA")

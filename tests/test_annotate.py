@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import wfdb
 
-from signalrnn.annotate import annotate_records, label_codes
+from signalrnn.annotate import annotate_records, label_codes, rhythm_codes
 from signalrnn.config import validate_config
 from signalrnn.errors import SignalrnnError
 
@@ -68,3 +68,122 @@ def test_a_missing_annotation_file_is_named(tmp_path):
                               "annotation": {**AAMI, "extension": "qrs"}})
     with pytest.raises(SignalrnnError, match=r"r1\.qrs: annotation file not found"):
         annotate_records(config)
+
+
+def write_rhythm_record(folder, name, changes):
+    """A 10 s, 360 Hz record whose rhythm annotations ('+' with aux notes) are ``changes``."""
+    wfdb.wrsamp(name, fs=360, units=["mV"], sig_name=["CS12"], p_signal=np.zeros((3600, 1)),
+                fmt=["16"], write_dir=str(folder))
+    samples, notes = zip(*changes, strict=True)
+    wfdb.wrann(name, "atr", np.array(samples), symbol=["+"] * len(samples), aux_note=list(notes),
+               fs=360, write_dir=str(folder))
+
+
+RHYTHM = {"source": "rhythm", "classes": {"normal": ["(N"], "AF": ["(AFIB"]}}
+ONE_SECOND_WINDOWS = {"pre_ms": 0, "post_ms": 1000, "channels": "all"}
+
+
+def test_rhythm_holds_until_the_next_change_and_straddling_windows_are_dropped(tmp_path):
+    write_rhythm_record(tmp_path, "r1", [(0, "(N"), (1800, "(AFIB")])
+    config = validate_config({"name": "t", "data_dir": str(tmp_path), "annotation": RHYTHM,
+                              "events": {"source": "sliding", "step_ms": 500},
+                              "window": ONE_SECOND_WINDOWS})
+    events = annotate_records(config)
+    # 1 s windows every 0.5 s: [0, 360) ... [1440, 1800) are normal, [1620, 1980) straddles the
+    # change at 1800 and is dropped, [1800, 2160) ... [3240, 3600) are AF.
+    assert events.loc[events["label"] == "normal", "sample"].tolist() == list(range(0, 1441, 180))
+    assert events.loc[events["label"] == "AF", "sample"].tolist() == list(range(1800, 3241, 180))
+    assert 1620 not in events["sample"].tolist()
+
+
+def test_windows_before_the_first_rhythm_note_have_no_rhythm():
+    codes = rhythm_codes(np.array([0, 100, 200]), 0, 50, np.array([120]), ["(AFIB"])
+    assert codes == [None, None, "(AFIB"]
+
+
+def test_the_aux_note_rhythm_codes_go_through_the_class_map(tmp_path):
+    write_rhythm_record(tmp_path, "r1", [(0, "(N"), (1800, "(VT")])
+    config = validate_config({"name": "t", "data_dir": str(tmp_path), "annotation": RHYTHM,
+                              "events": {"source": "sliding", "step_ms": 500},
+                              "window": ONE_SECOND_WINDOWS})
+    with pytest.raises(SignalrnnError, match=r"r1\.atr: annotation codes \['\(VT'\]"):
+        annotate_records(config)
+
+
+def write_plain_record(folder, name, comments=()):
+    wfdb.wrsamp(name, fs=100, units=["mV", "mV"], sig_name=["II", "CS12"],
+                p_signal=np.zeros((1000, 2)), fmt=["16", "16"], comments=list(comments),
+                write_dir=str(folder))
+
+
+DIAGNOSIS = {"source": "header", "header_pattern": "<diagnosis>: (.*)",
+             "classes": {"AF": ["Atrial Fibrillation"], "flutter": ["Atrial Flutter"]},
+             "ignore": ["Atrial Fib/Flutter"]}
+TWO_SECOND_WINDOWS = {"pre_ms": 0, "post_ms": 2000, "channels": ["CS12"]}
+
+
+def test_header_comments_label_every_window_of_a_record(tmp_path):
+    write_plain_record(tmp_path, "iaf1_svc", ["<age>: 81 <sex>: F <diagnosis>: Atrial Fibrillation"])
+    write_plain_record(tmp_path, "iaf5_svc", ["<age>: 76 <sex>: M <diagnosis>: Atrial Flutter",
+                                              "Note: signals are uncalibrated"])
+    write_plain_record(tmp_path, "iaf7_svc", ["<age>: 79 <sex>: F <diagnosis>: Atrial Fib/Flutter"])
+    config = validate_config({"name": "t", "data_dir": str(tmp_path), "annotation": DIAGNOSIS,
+                              "patient_regex": "^iaf(\\d+)_",
+                              "events": {"source": "sliding", "step_ms": 2000},
+                              "window": TWO_SECOND_WINDOWS})
+    events = annotate_records(config)
+    # 10 s records, 2 s windows every 2 s: five each; the ignored diagnosis gives none
+    assert events.groupby("record")["label"].agg(list).to_dict() == {
+        "iaf1_svc": ["AF"] * 5, "iaf5_svc": ["flutter"] * 5}
+    assert events["patient"].unique().tolist() == ["1", "5"]
+    assert events["code"].iat[0] == "Atrial Fibrillation"
+
+
+def test_a_header_without_the_pattern_is_named(tmp_path):
+    write_plain_record(tmp_path, "r1", ["recorded in 2007"])
+    config = validate_config({"name": "t", "data_dir": str(tmp_path), "annotation": DIAGNOSIS,
+                              "events": {"source": "sliding"}, "window": TWO_SECOND_WINDOWS})
+    with pytest.raises(SignalrnnError, match=r"r1\.hea: no header comment matches"):
+        annotate_records(config)
+
+
+def test_a_csv_table_labels_records(tmp_path):
+    for name in ("a01", "a02"):
+        write_plain_record(tmp_path, name)
+    table = tmp_path / "labels.csv"
+    table.write_text("record,label\na01,AF\na02,normal\n")
+    annotation = {"source": "table", "table": str(table),
+                  "classes": {"AF": ["AF"], "normal": ["normal"]}}
+    config = validate_config({"name": "t", "data_dir": str(tmp_path), "annotation": annotation,
+                              "events": {"source": "sliding", "step_ms": 5000},
+                              "window": TWO_SECOND_WINDOWS})
+    events = annotate_records(config)
+    assert events[["record", "sample", "label"]].values.tolist() == [
+        ["a01", 0, "AF"], ["a01", 500, "AF"], ["a02", 0, "normal"], ["a02", 500, "normal"]]
+
+
+def test_a_record_missing_from_the_table_is_named(tmp_path):
+    write_plain_record(tmp_path, "a01")
+    table = tmp_path / "labels.csv"
+    table.write_text("record,label\na02,AF\n")
+    annotation = {"source": "table", "table": str(table), "classes": {"AF": ["AF"], "x": ["x"]}}
+    config = validate_config({"name": "t", "data_dir": str(tmp_path), "annotation": annotation,
+                              "events": {"source": "sliding"}, "window": TWO_SECOND_WINDOWS})
+    with pytest.raises(SignalrnnError, match=r"labels\.csv: no row for record 'a01'"):
+        annotate_records(config)
+
+
+def test_qrs_events_label_detected_beats_of_a_real_record(real_data, tmp_path):
+    source = wfdb.rdrecord(str(real_data / "mitdb-ds1" / "119"), sampto=360 * 20, physical=False)
+    source.comments = ["<diagnosis>: ventricular bigeminy"]
+    source.wrsamp(write_dir=str(tmp_path))
+    annotation = {"source": "header", "header_pattern": "<diagnosis>: (.*)",
+                  "classes": {"bigeminy": ["ventricular bigeminy"], "normal": ["normal"]}}
+    config = validate_config({"name": "t", "data_dir": str(tmp_path), "annotation": annotation,
+                              "events": {"source": "qrs", "qrs_channel": "MLII"},
+                              "window": {"channels": "annotated"}})
+    events = annotate_records(config)
+    beats = wfdb.rdann(str(real_data / "mitdb-ds1" / "119"), "atr", sampto=360 * 20)
+    n_beats = sum(s in {"N", "V"} for s in beats.symbol)
+    assert abs(len(events) - n_beats) <= 2
+    assert set(events["label"]) == {"bigeminy"} and set(events["channel"]) == {"MLII"}

@@ -60,3 +60,26 @@ def test_load_config_reports_the_file(tmp_path):
 def test_flatten_joins_nested_keys():
     assert flatten({"a": {"b": 1, "c": {"d": [1, 2]}}, "e": "f"}) == {
         "a.b": 1, "a.c.d": [1, 2], "e": "f"}
+
+
+CLASSES = {"a": ["A"], "b": ["B"]}
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"annotation": {"classes": CLASSES, "source": "symbol"}, "events": {"source": "sliding"},
+          "window": {"channels": "all"}}, "events.source"),
+        ({"annotation": {"classes": CLASSES, "source": "rhythm"}}, "events.source"),
+        ({"annotation": {"classes": CLASSES, "source": "table"}, "events": {"source": "sliding"},
+          "window": {"channels": "all"}}, "annotation.table"),
+        ({"annotation": {"classes": CLASSES, "source": "header"}, "events": {"source": "sliding"}},
+         "window.channels"),
+        ({"annotation": {"classes": CLASSES, "source": "header"}, "events": {"source": "sliding"},
+          "window": {"channels": "all", "rr_features": True}}, "window.rr_features"),
+        ({"split": {"method": "kfold", "folds": 1}}, "split.folds"),
+    ],
+)
+def test_keys_that_contradict_each_other_are_named(change, named):
+    with pytest.raises(SignalrnnError, match=named.replace(".", r"\.")):
+        validate_config({**MINIMAL, **change})

@@ -6,7 +6,8 @@ import pytest
 
 from signalrnn.model import FINAL_LSTM, build_model
 
-MODEL = {"units": 8, "layers": 2, "bidirectional": False, "dropout": 0.1}
+MODEL = {"units": 8, "layers": 2, "bidirectional": False, "dropout": 0.1, "conv_filters": [],
+         "conv_kernel": 5, "conv_stride": 2}
 
 
 def lstm_layers(model):
@@ -52,3 +53,32 @@ def test_learns_to_tell_one_bump_from_two():
     model.fit(x[:300], y[:300], epochs=15, batch_size=32, verbose=0)
     accuracy = (model.predict(x[300:], verbose=0).argmax(1) == y[300:]).mean()
     assert accuracy > 0.9
+
+
+def test_rr_features_join_the_last_lstm_state_in_the_head():
+    model = build_model(50, 1, 5, MODEL, 1e-3, n_features=4)
+    assert sorted(t.name for t in model.inputs) == ["rr", "window"]
+    assert model.get_layer("lstm_and_rr").output.shape[-1] == MODEL["units"] + 4  # LSTM state + RR
+    assert all(layer.recurrent_dropout == 0 for layer in lstm_layers(model))
+    out = model.predict({"window": np.zeros((3, 50, 1), np.float32),
+                         "rr": np.ones((3, 4), np.float32)}, verbose=0)
+    assert out.shape == (3, 5)
+
+
+def test_the_head_learns_from_rr_features_alone():
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    n = 400
+    y = rng.integers(0, 2, n)
+    previous = np.where(y == 1, 0.6, 1.0) + rng.normal(0, 0.05, n)  # class 1 comes early
+    rr = np.column_stack([previous, np.ones(n), previous, np.ones(n)]).astype(np.float32)
+    windows = rng.normal(0, 1, (n, 20, 1)).astype(np.float32)  # morphology carries nothing
+    model = build_model(20, 1, 2, {**MODEL, "layers": 1}, 1e-2, n_features=4)
+    model.fit({"window": windows[:300], "rr": rr[:300]}, y[:300], epochs=20, batch_size=32, verbose=0)
+    predicted = model.predict({"window": windows[300:], "rr": rr[300:]}, verbose=0).argmax(1)
+    assert (predicted == y[300:]).mean() > 0.9
+
+
+def test_convolutions_shorten_the_sequence_the_lstm_reads():
+    model = build_model(288, 1, 5, {**MODEL, "layers": 1, "conv_filters": [4, 8]}, 1e-3)
+    assert model.get_layer(FINAL_LSTM).input.shape[1:] == (72, 8)  # 288 / 2 / 2 steps, 8 filters

@@ -6,14 +6,17 @@ import pytest
 
 from signalrnn.errors import SignalrnnError
 from signalrnn.window import (
+    RR_COLUMNS,
     extract_windows,
     inside_record,
     normalize,
+    rr_features,
     window_record,
     window_samples,
 )
 
-WINDOW = {"pre_ms": 2, "post_ms": 3, "channels": "annotated", "normalize": "none"}
+WINDOW = {"pre_ms": 2, "post_ms": 3, "channels": "annotated", "normalize": "none",
+          "median_difference": False, "rr_features": False, "rr_local_beats": 10}
 
 
 def events(samples, channels=None):
@@ -62,3 +65,45 @@ def test_a_missing_channel_is_named(tmp_path):
     with pytest.raises(SignalrnnError, match=r"channels \['Z'\] not in the record"):
         window_record(np.zeros((20, 1), np.float32), 1000, ["A"], events([5], ["Z"]), WINDOW,
                       tmp_path / "r.npy")
+
+
+def test_rr_features_are_the_neighbouring_intervals_and_their_ratio_to_the_local_mean():
+    samples = np.array([0, 100, 200, 260, 400, 500])  # 1 s beats at 100 Hz, one premature
+    features = rr_features(samples, fs_hz=100, local_beats=3)
+    previous, following, previous_ratio, following_ratio = features.T
+    assert previous.tolist() == pytest.approx([1.0, 1.0, 1.0, 0.6, 1.4, 1.0])
+    assert following.tolist() == pytest.approx([1.0, 1.0, 0.6, 1.4, 1.0, 1.0])
+    local = np.array([1.0, 1.0, 2.6 / 3, 1.0, 1.0, 1.2])  # mean of 3 centred previous RRs
+    assert previous_ratio == pytest.approx(previous / local)
+    assert following_ratio == pytest.approx(following / local)
+    assert previous_ratio[3] < 0.7  # the premature beat stands out
+
+
+def test_windows_of_a_resampled_signal_are_cut_at_the_rescaled_samples(tmp_path):
+    signal = np.arange(50, dtype=np.float32)[:, None]  # 50 samples at 100 Hz
+    window = {**WINDOW, "pre_ms": 20, "post_ms": 30}   # 2 + 3 samples at 100 Hz
+    index = window_record(signal, 100, ["A"], events([80, 160, 196]), window, tmp_path / "r.npy",
+                          record_fs_hz=400)            # the events' samples are at 400 Hz
+    assert np.load(tmp_path / "r.npy")[:, :, 0].tolist() == [[18, 19, 20, 21, 22],
+                                                             [38, 39, 40, 41, 42]]
+    assert index["sample"].tolist() == [80, 160]       # 196 -> 49 runs past the end
+    assert index["fs_hz"].unique().tolist() == [100]
+
+
+def test_rr_features_travel_in_the_window_index_measured_before_edge_windows_drop(tmp_path):
+    signal = np.zeros((1000, 1), np.float32)  # 10 s at 100 Hz
+    index = window_record(signal, 100, ["A"], events([100, 200, 300, 990]),
+                          {**WINDOW, "post_ms": 200, "rr_features": True}, tmp_path / "r.npy")
+    assert index["sample"].tolist() == [100, 200, 300]  # 990 + 200 ms runs past the end
+    np.testing.assert_allclose(index[RR_COLUMNS[:2]], [[1, 1], [1, 1], [1, 6.9]])
+
+
+def test_median_difference_channels_show_how_a_window_differs_from_the_records_usual_one(tmp_path):
+    signal = np.zeros((100, 1), np.float32)
+    signal[48:53, 0] = 1.0                     # the one odd event at sample 50
+    window = {**WINDOW, "pre_ms": 2, "post_ms": 3, "channels": "all", "median_difference": True}
+    window_record(signal, 1000, ["A"], events([10, 30, 50, 70, 90]), window, tmp_path / "r.npy")
+    windows = np.load(tmp_path / "r.npy")
+    assert windows.shape == (5, 5, 2)
+    np.testing.assert_array_equal(windows[:, :, 1], windows[:, :, 0])  # the usual window is flat
+    assert windows[2, :, 1].tolist() == [1, 1, 1, 1, 1] and not windows[[0, 1, 3, 4], :, 1].any()

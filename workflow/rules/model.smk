@@ -1,4 +1,5 @@
-# Training (one MLflow run) and its evaluation on the test split (same run, registered model).
+# Training (one MLflow run) and its evaluation on the test split (same run, registered model);
+# with cross-validation one of each per fold ({fold}), then the folds' test predictions pooled.
 
 
 rule train:
@@ -6,55 +7,72 @@ rule train:
         expand(OUT.windows("{record}"), record=RECORDS),
         OUT.split,
     output:
-        OUT.model,
-        OUT.model_meta,
-        OUT.history,
-        OUT.mlflow_run,
+        RUN.model,
+        RUN.model_meta,
+        RUN.history,
+        RUN.mlflow_run,
     params:
         config=CONFIG_FILE,
+        fold=fold_option,
         model=CONFIG["model"],
         train=CONFIG["train"],
     threads: 8  # Snakemake lowers it to --cores on a smaller machine
     log:
-        OUT.log("train"),
+        RUN.log("train"),
     benchmark:
-        OUT.benchmark("train")
+        RUN.benchmark("train")
     conda:
         CONDA_ENV
     shell:
-        "signalrnn train --config {params.config} 2>&1 | tee {log}"
+        "signalrnn train --config {params.config} {params.fold} 2>&1 | tee {log}"
 
 
 rule evaluate:
     input:
-        OUT.model,
-        OUT.mlflow_run,
+        RUN.model,
+        RUN.mlflow_run,
         OUT.split,
         expand(OUT.windows("{record}"), record=RECORDS),
         expand(OUT.filtered("{record}"), record=RECORDS),
         expand(record_file("hea"), record=RECORDS),
         expand(record_file("dat"), record=RECORDS),
     output:
-        OUT.metrics,
-        OUT.predictions,
-        OUT.table("per_patient"),
-        OUT.table("per_record"),
-        OUT.table("operating_points"),
-        OUT.provenance,
-        report(OUT.confusion_png, caption="../report/confusion_matrix.rst", category="Results"),
-        report(OUT.figure("roc_pr"), caption="../report/roc_pr.rst", category="Results"),
-        report(OUT.figure("reliability"), caption="../report/reliability.rst", category="Results"),
-        report(OUT.figure("per_patient"), caption="../report/per_patient.rst", category="Results"),
-        report(OUT.figure("hidden_states"), caption="../report/hidden_states.rst", category="Results"),
-        report(OUT.figure("failures"), caption="../report/failures.rst", category="Failures"),
+        *evaluation_outputs(RUN, PREDICTION_FIGURES | MODEL_FIGURES),
     params:
         config=CONFIG_FILE,
+        fold=fold_option,
         evaluate=CONFIG["evaluate"],
     log:
-        OUT.log("evaluate"),
+        RUN.log("evaluate"),
     benchmark:
-        OUT.benchmark("evaluate")
+        RUN.benchmark("evaluate")
     conda:
         CONDA_ENV
     shell:
-        "signalrnn evaluate --config {params.config} > {log} 2>&1"
+        "signalrnn evaluate --config {params.config} {params.fold} > {log} 2>&1"
+
+
+if CV:
+
+    rule pool:
+        input:
+            every_fold(lambda run: run.metrics),
+            every_fold(lambda run: run.predictions),
+            expand(OUT.windows("{record}"), record=RECORDS),
+            expand(OUT.filtered("{record}"), record=RECORDS),
+            expand(record_file("hea"), record=RECORDS),
+            expand(record_file("dat"), record=RECORDS),
+        output:
+            *evaluation_outputs(OUT, PREDICTION_FIGURES),
+            OUT.mlflow_run,
+        params:
+            config=CONFIG_FILE,
+            evaluate=CONFIG["evaluate"],
+        log:
+            OUT.log("pool"),
+        benchmark:
+            OUT.benchmark("pool")
+        conda:
+            CONDA_ENV
+        shell:
+            "signalrnn pool --config {params.config} > {log} 2>&1"

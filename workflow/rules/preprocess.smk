@@ -1,4 +1,11 @@
-# Per-record filtering and windowing (parallel jobs), and the one event table between them.
+# Per-record filtering and windowing (parallel jobs), the one event table between them, the split.
+
+# annotate reads headers; the signals for QRS detection; the annotation files when it uses them.
+ANNOTATE_EXTENSIONS = (
+    ["hea"]
+    + (["dat"] if CONFIG["events"]["source"] == "qrs" else [])
+    + ([ANNOTATION_EXT] if needs_annotation_file(CONFIG) else [])
+)
 
 
 rule filter:
@@ -22,12 +29,15 @@ rule filter:
 
 rule annotate:
     input:
-        expand(record_file(ANNOTATION_EXT), record=RECORDS),
+        expand(record_file("{ext}"), record=RECORDS, ext=ANNOTATE_EXTENSIONS),
+        [CONFIG["annotation"]["table"]] if CONFIG["annotation"]["source"] == "table" else [],
     output:
         OUT.events,
     params:
         config=CONFIG_FILE,
         annotation=CONFIG["annotation"],
+        events=CONFIG["events"],
+        window_ms=[CONFIG["window"]["pre_ms"], CONFIG["window"]["post_ms"]],
         patient_regex=CONFIG["patient_regex"],
     log:
         OUT.log("annotate"),
@@ -59,7 +69,7 @@ rule window:
         "signalrnn window --config {params.config} --record {wildcards.record} > {log} 2>&1"
 
 
-rule split:
+checkpoint split:
     input:
         OUT.events,
     output:

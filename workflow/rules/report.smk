@@ -4,18 +4,12 @@
 rule report:
     input:
         OUT.metrics,
-        OUT.history,
+        every_fold(lambda run: run.history) if CV else OUT.history,
         OUT.split,
         OUT.provenance,
-        OUT.table("per_patient"),
-        OUT.table("per_record"),
-        OUT.table("operating_points"),
-        OUT.confusion_png,
-        OUT.figure("roc_pr"),
-        OUT.figure("reliability"),
-        OUT.figure("per_patient"),
-        OUT.figure("hidden_states"),
-        OUT.figure("failures"),
+        [OUT.table(name) for name in TABLES],
+        # pooled folds have no hidden-state map (one model per fold)
+        [OUT.figure(name) for name in (PREDICTION_FIGURES if CV else PREDICTION_FIGURES | MODEL_FIGURES)],
     output:
         report(OUT.report, caption="../report/report.rst", category="Report"),
         report(OUT.curves_png, caption="../report/training_curves.rst", category="Results"),

@@ -1,0 +1,22 @@
+"""predict: class probabilities and the final LSTM state of streamed windows, with or without RR
+features beside them."""
+
+import numpy as np
+import pytest
+
+from signalrnn.dataset import WindowSet
+from signalrnn.evaluate import predict
+from signalrnn.model import build_model
+from tests.test_dataset import write_windows
+from tests.test_model import MODEL
+
+
+@pytest.mark.parametrize("rr", [None, np.random.default_rng(0).uniform(0.5, 1.5, (6, 4))])
+def test_predict_gives_the_models_probabilities_and_the_final_lstm_state(tmp_path, rr):
+    write_windows(tmp_path, "a", ["x", "y"] * 3, rr)
+    windows = WindowSet(tmp_path, ["a"], ["x", "y"])
+    model = build_model(*windows.shape, 2, MODEL, 1e-3, n_features=windows.n_features)
+    probs, hidden = predict(model, windows, batch_size=4)
+    assert hidden.shape == (6, MODEL["units"])
+    np.testing.assert_allclose(probs, model.predict(windows.model_inputs(np.arange(6)), verbose=0),
+                               atol=1e-6)
