@@ -65,6 +65,16 @@ def _check_consistency(config: dict, source: str) -> None:
     split = config["split"]
     if split["method"] == "records" and "records" not in split:
         raise SignalrnnError(f"{source}: split.records: needed when split.method is 'records'")
+    _check_simulation(config, source)
+
+
+def _check_simulation(config: dict, source: str) -> None:
+    """Ranges of the generator."""
+    sim = config["simulate"]
+    for key in ("cycle_length_ms", "amplitude_mv", "wander_mv", "mains_mv", "far_field_mv"):
+        low, high = sim[key]
+        if low > high:
+            raise SignalrnnError(f"{source}: simulate.{key}: low {low} must not exceed high {high}")
 
 
 def load_config(path: str | Path) -> dict:
