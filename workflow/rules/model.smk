@@ -50,6 +50,7 @@ rule evaluate:
     params:
         config=CONFIG_FILE,
         evaluate=CONFIG["evaluate"],
+        baseline=CONFIG["baseline"],
     log:
         OUT.log("evaluate"),
     benchmark:
