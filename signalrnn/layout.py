@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def snr_label(snr_db: float) -> str:
+    """How an SNR (dB) appears in file names: ``30``, ``7.5``, ``-5``."""
+    return f"{float(snr_db):g}"
+
+
 @dataclass(frozen=True)
 class Layout:
     """Paths of the outputs of experiment ``results/<name>/``."""
@@ -92,6 +97,14 @@ class Layout:
     @property
     def examples_png(self) -> Path:
         return self.root / "figures" / "example_windows.png"
+
+    @property
+    def sweep_dir(self) -> Path:
+        return self.root / "sweep"
+
+    def sweep_metrics(self, snr: str) -> Path:
+        """Metrics of the SNR sweep level ``snr`` (a ``snr_label``)."""
+        return self.sweep_dir / f"snr_{snr}dB.json"
 
     @property
     def report(self) -> Path:

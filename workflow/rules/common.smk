@@ -5,7 +5,7 @@ import yaml
 
 from signalrnn.config import validate_config
 from signalrnn.errors import SignalrnnError
-from signalrnn.layout import Layout
+from signalrnn.layout import Layout, snr_label
 from signalrnn.records import record_names
 
 try:
@@ -16,6 +16,7 @@ except SignalrnnError as exc:
 
 OUT = Layout.of(CONFIG["name"])
 DATA = CONFIG["data_dir"]
+SWEEP_LEVELS = [snr_label(snr_db) for snr_db in CONFIG["sweep"]["snr_db"]]
 ANNOTATION_EXT = CONFIG["annotation"]["extension"]
 # Rules read the effective config from this file; params carry the sections a rule uses,
 # so that changing one section reruns only the rules that depend on it.
@@ -29,6 +30,7 @@ CONDA_ENV = "../../environment.yml"
 
 wildcard_constraints:
     record="[^/]+",
+    snr="-?[0-9.]+",
 
 
 def record_file(extension):
