@@ -51,11 +51,7 @@ def record_names(config: dict) -> list[str]:
     if listed:
         return listed
     data_dir = Path(config["data_dir"])
-    listing = data_dir / "RECORDS"
-    if listing.is_file():
-        names = [line.strip() for line in listing.read_text().splitlines() if line.strip()]
-    else:
-        names = sorted(p.stem for p in data_dir.glob("*.hea"))
+    names = folder_record_names(data_dir)
     if not names and config["physionet_db"]:
         names = physionet_record_names(config["physionet_db"])
     if not names:
@@ -64,6 +60,14 @@ def record_names(config: dict) -> list[str]:
             "set data_dir to a folder of records, list them in records, or enable simulate"
         )
     return names
+
+
+def folder_record_names(data_dir: str | Path) -> list[str]:
+    """Records of a folder: those its RECORDS file lists, else one per .hea file."""
+    listing = Path(data_dir) / "RECORDS"
+    if listing.is_file():
+        return [line.strip() for line in listing.read_text().splitlines() if line.strip()]
+    return sorted(p.stem for p in Path(data_dir).glob("*.hea"))
 
 
 def physionet_record_names(database: str) -> list[str]:

@@ -14,6 +14,7 @@ from signalrnn.dataset import WindowBatches, WindowSet
 from signalrnn.errors import SignalrnnError
 from signalrnn.layout import Layout
 from signalrnn.model import build_model
+from signalrnn.records import read_header
 from signalrnn.tracking import EpochMetrics, run_tags, use_experiment
 from signalrnn.window import RR_COLUMNS
 
@@ -58,7 +59,13 @@ def require_every_class(windows: WindowSet, split: str, classes: list[str]) -> N
 
 
 def model_metadata(config: dict, windows: WindowSet) -> dict:
-    """Everything needed to preprocess new data exactly as in training."""
+    """Everything needed to preprocess new data exactly as in training (``signalrnn predict``).
+
+    ``fs_hz`` is the windows' rate; ``record_channels`` the channel names of the first training
+    record; ``filter``, ``events``, ``window`` (with normalisation and RR features) and
+    ``annotation`` (class names and label map) are the config's sections.
+    """
+    first = str(windows.index["record"].iat[0])
     return {
         "name": config["name"],
         "config_hash": config_hash(config),
@@ -66,7 +73,9 @@ def model_metadata(config: dict, windows: WindowSet) -> dict:
         "input_shape": list(windows.shape),
         "features": RR_COLUMNS if windows.n_features else [],
         "fs_hz": float(windows.index["fs_hz"].iat[0]),
+        "record_channels": list(read_header(config["data_dir"], first).sig_name),
         "filter": config["filter"],
+        "events": config["events"],
         "window": config["window"],
         "annotation": config["annotation"],
     }
