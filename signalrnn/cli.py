@@ -132,6 +132,14 @@ def cmd_report(config: dict, layout: Layout, args) -> None:
     print(f"report: {layout.report}", flush=True)
 
 
+def cmd_predict(config: dict | None, layout: Layout | None, args) -> None:
+    from signalrnn.predict import load_trained_model, predict_record
+
+    trained = load_trained_model(args.model, args.tracking_uri)
+    for record in args.records:
+        predict_record(trained, record, args.out, args.events)
+
+
 COMMANDS = {
     "resolve-config": (cmd_resolve, "validate a config and write the effective one"),
     "download": (cmd_download, "fetch the records from PhysioNet into data_dir"),
@@ -144,6 +152,7 @@ COMMANDS = {
     "evaluate": (cmd_evaluate, "test-split metrics (MLflow)"),
     "pool": (cmd_pool, "pooled metrics of all cross-validation folds (MLflow)"),
     "report": (cmd_report, "self-contained HTML report"),
+    "predict": (cmd_predict, "annotate new records with a trained model (WFDB annotations + CSV)"),
 }
 
 
@@ -152,6 +161,9 @@ def parser() -> argparse.ArgumentParser:
     steps = top.add_subparsers(dest="step", required=True)
     for name, (_, help_text) in COMMANDS.items():
         sub = steps.add_parser(name, help=help_text)
+        if name == "predict":
+            _predict_arguments(sub)
+            continue
         sub.add_argument("--config", required=True, help="YAML config file")
         sub.add_argument("--results", default="results", help="results folder (default: results)")
         if name in ("filter", "window"):
@@ -169,12 +181,27 @@ def _exit_on_sigterm(signum, frame) -> None:
     raise SystemExit(128 + signum)
 
 
+def _predict_arguments(sub: argparse.ArgumentParser) -> None:
+    from signalrnn.detect import EVENT_SOURCES
+
+    sub.add_argument("--model", required=True,
+                     help="model.keras (with its model.json beside it) or models:/<name>@<alias>")
+    sub.add_argument("--out", required=True, help="output folder for <record>.pred and <record>.csv")
+    sub.add_argument("--events", choices=EVENT_SOURCES,
+                     help="where events come from (default: as in training, detected if annotated)")
+    sub.add_argument("--tracking-uri", default=os.environ.get("MLFLOW_TRACKING_URI", "sqlite:///mlflow.db"),
+                     help="MLflow store of models:/ URIs (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
+    sub.add_argument("records", nargs="+", metavar="RECORD", help="WFDB record path without extension")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        config = load_config(args.config)
-        layout = Layout.of(config["name"], args.results)
+        config = layout = None
+        if args.step != "predict":
+            config = load_config(args.config)
+            layout = Layout.of(config["name"], args.results)
         if getattr(args, "fold", None) is not None:
             layout = layout.for_fold(args.fold)
         COMMANDS[args.step][0](config, layout, args)

@@ -77,6 +77,10 @@ def _check_consistency(config: dict, source: str) -> None:
     if anchors == "sliding" and config["window"]["channels"] == "annotated":
         raise SignalrnnError(f"{source}: window.channels: sliding windows have no annotated channel; "
                              "name the channels or use all")
+    if (config["predict"]["records_dir"] is not None and config["predict"]["model"] is None
+            and split["method"] == "kfold"):
+        raise SignalrnnError(f"{source}: predict.model: cross-validation trains one model per fold; "
+                             "name the model to predict with (a model.keras file or models:/<name>@<alias>)")
     if anchors == "sliding" and config["window"]["rr_features"]:
         raise SignalrnnError(f"{source}: window.rr_features: needs beats as events (annotations or qrs), "
                              "not sliding windows")

@@ -31,9 +31,14 @@ def output_rate(settings: dict, fs_hz: float) -> float:
     return float(settings["resample_hz"] or fs_hz)
 
 
+def resample_ratio(fs_hz: float, target_hz: float) -> Fraction:
+    """``target_hz / fs_hz`` as the fraction up / down that resample_poly uses."""
+    return Fraction(target_hz / fs_hz).limit_denominator(1000)
+
+
 def resample(x: np.ndarray, fs_hz: float, target_hz: float) -> np.ndarray:
     """``x`` (samples, channels) at ``fs_hz`` resampled to ``target_hz`` (polyphase, anti-aliased)."""
-    ratio = Fraction(target_hz / fs_hz).limit_denominator(1000)
+    ratio = resample_ratio(fs_hz, target_hz)
     if ratio == 1:
         return x
     return signal.resample_poly(x, ratio.numerator, ratio.denominator, axis=0)

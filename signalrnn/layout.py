@@ -108,6 +108,14 @@ class Layout:
         return self.root / "figures" / "example_windows.png"
 
     @property
+    def predictions_dir(self) -> Path:
+        """Where the predict rule writes ``<record>.csv`` and ``<record>.pred`` of new records."""
+        return self.root / "predict"
+
+    def predicted(self, record: str, extension: str = "csv") -> Path:
+        return self.predictions_dir / f"{record}.{extension}"
+
+    @property
     def report(self) -> Path:
         return self.root / "report.html"
 

@@ -1,0 +1,272 @@
+"""Annotate new recordings with a trained model: record -> filter -> events -> windows -> classes.
+
+Everything is preprocessed as in training, from the model's ``model.json``. Long records are
+read, filtered and classified in blocks of BLOCK_S seconds, each with MARGIN_S seconds of signal
+either side, so memory stays bounded and the zero-phase filters see the same context as on the
+whole record. Per record, ``<out>/<record>.pred`` holds one WFDB annotation per event and
+``<out>/<record>.csv`` the sample, time, channel, class and every class probability.
+
+Annotation symbols: a rhythm model (sliding windows) writes WFDB rhythm annotations, ``+`` with
+the aux note ``(<class>``; otherwise each event gets the first of its class's codes that is a
+WFDB symbol (``V`` for the AAMI class VEB), else ``"`` (a note), and its class name as aux note.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import mlflow
+import numpy as np
+import pandas as pd
+import wfdb
+from wfdb.io.annotation import ann_label_table
+
+from signalrnn.detect import activation_samples, qrs_samples, sliding_samples
+from signalrnn.errors import SignalrnnError
+from signalrnn.evaluate import load_model
+from signalrnn.filters import filter_signal, resample, resample_ratio
+from signalrnn.records import read_annotation, read_header
+from signalrnn.window import extract_windows, inside_record, normalize, rr_features, window_samples
+
+BLOCK_S = 60.0  # seconds of record read, filtered and classified at once
+MARGIN_S = 10.0  # extra seconds either side of a block: filter transients and windows stay inside
+EXTENSION = "pred"
+WFDB_SYMBOLS = set(ann_label_table["symbol"])
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """A Keras model and its ``model.json`` (see ``train.model_metadata``)."""
+
+    model: keras.Model
+    meta: dict
+
+
+def load_trained_model(uri: str, tracking_uri: str = "sqlite:///mlflow.db") -> TrainedModel:
+    """The model at ``uri``: a model.keras file with model.json beside it, or ``models:/name@alias``
+    (or ``models:/name/version``) in the MLflow registry at ``tracking_uri``, whose metadata is the
+    ``model_meta/model.json`` artifact of the run that logged the version."""
+    model_path, meta_path = (_download_registered(uri, tracking_uri) if uri.startswith("models:/")
+                             else (Path(uri), Path(uri).with_name("model.json")))
+    if not meta_path.is_file():
+        raise SignalrnnError(f"{meta_path}: model metadata not found; predict needs the model.json "
+                             "that signalrnn train writes beside model.keras")
+    return TrainedModel(load_model(model_path), json.loads(meta_path.read_text()))
+
+
+def _download_registered(uri: str, tracking_uri: str) -> tuple[Path, Path]:
+    """Download a registered model version and its run's model.json; return both paths."""
+    name, _, ref = uri.removeprefix("models:/").partition("@")
+    client = mlflow.MlflowClient(tracking_uri)
+    try:
+        version = (client.get_model_version_by_alias(name, ref) if ref
+                   else client.get_model_version(*name.split("/", 1)))
+        folder = Path(tempfile.mkdtemp(prefix="signalrnn-model-"))
+        mlflow.set_tracking_uri(tracking_uri)
+        model_dir = Path(mlflow.artifacts.download_artifacts(uri, dst_path=str(folder / "model")))
+        meta = Path(mlflow.artifacts.download_artifacts(
+            run_id=version.run_id, artifact_path="model_meta/model.json", dst_path=str(folder)))
+    except Exception as exc:  # MLflow raises many types for unknown names, aliases and stores
+        raise SignalrnnError(f"{uri}: cannot fetch the model from {tracking_uri} "
+                             f"({type(exc).__name__}: {str(exc).splitlines()[0]})") from None
+    found = sorted(model_dir.rglob("*.keras"))
+    if not found:
+        raise SignalrnnError(f"{uri}: the logged model holds no .keras file; log it with "
+                             "signalrnn evaluate (MLflow tensorflow flavour)")
+    return found[0], meta
+
+
+def default_events(meta: dict) -> str:
+    """Where events of an unannotated record come from: as in training, with annotations replaced
+    by the detector ``events.detector``."""
+    source = meta["events"]["source"]
+    return meta["events"]["detector"] if source == "annotations" else source
+
+
+def model_channels(meta: dict, record_channels: list[str], where: str) -> list[str]:
+    """Channels of a record that predict reads, in the model's order; SignalrnnError if one is
+    missing. ``annotated``: every channel (each event reads its own)."""
+    choice = meta["window"]["channels"]
+    wanted = record_channels if choice == "annotated" else (
+        meta["record_channels"] if choice == "all" else choice)
+    missing = [c for c in wanted if c not in record_channels]
+    if missing:
+        raise SignalrnnError(f"{where}: channel(s) {missing} that the model reads are not in the record "
+                             f"(it has {record_channels}); rename them in the header or pick another model")
+    return list(wanted)
+
+
+def check_rate(meta: dict, fs_hz: float, where: str) -> None:
+    """SignalrnnError unless the record's rate ``fs_hz`` is the model's or the model resamples."""
+    if meta["filter"]["resample_hz"] is None and fs_hz != meta["fs_hz"]:
+        raise SignalrnnError(f"{where}: sampled at {fs_hz:g} Hz, but the model was trained at "
+                             f"{meta['fs_hz']:g} Hz without resampling; resample the record to "
+                             f"{meta['fs_hz']:g} Hz or retrain with filter.resample_hz")
+
+
+@dataclass(frozen=True)
+class Block:
+    """``core`` = [start, stop) record samples classified in this block; ``signal`` covers record
+    samples [first, ...) at the model's rate (resampled and filtered) or the record's (raw)."""
+
+    start: int
+    stop: int
+    first: int
+    signal: np.ndarray
+
+
+def read_blocks(path: Path, header: wfdb.Record, channels: list[str], meta: dict,
+                filtered: bool = True) -> Iterator[Block]:
+    """The record at ``path`` (no extension) in blocks of BLOCK_S s with MARGIN_S s either side,
+    resampled and filtered as in training (or raw, ``filtered=False``).
+
+    Block edges fall on multiples of the resampling factor's denominator, so that every block's
+    resampled samples line up with those of the whole record.
+    """
+    fs, n = float(header.fs), int(header.sig_len)
+    fs_out = float(meta["filter"]["resample_hz"] or fs)
+    step = resample_ratio(fs, fs_out).denominator
+    block = int(np.ceil(BLOCK_S * fs / step)) * step
+    margin = int(np.ceil(MARGIN_S * fs / step)) * step
+    index = [list(header.sig_name).index(c) for c in channels]
+    for start in range(0, n, block):
+        stop, first, last = min(n, start + block), max(0, start - margin), min(n, start + block + margin)
+        try:
+            raw = wfdb.rdrecord(str(path), sampfrom=first, sampto=last, channels=index,
+                                physical=True).p_signal
+        except Exception as exc:  # wfdb raises many types for broken files
+            raise SignalrnnError(f"{path}: cannot read WFDB record ({type(exc).__name__}: {exc}); "
+                                 "re-export or remove it") from None
+        if filtered:
+            raw = filter_signal(resample(raw, fs, fs_out), fs_out, meta["filter"])
+        yield Block(start, stop, first, raw)
+
+
+def record_events(meta: dict, path: Path, header: wfdb.Record, channels: list[str],
+                  source: str) -> pd.DataFrame:
+    """Events of a record (columns sample, channel; samples at the record's rate) from ``source``."""
+    fs, names = float(header.fs), list(header.sig_name)
+    if source == "annotations":
+        return annotation_events(meta, path, names)
+    if source == "sliding":
+        n_pre, n_post = window_samples(fs, meta["window"]["pre_ms"], meta["window"]["post_ms"])
+        samples = sliding_samples(int(header.sig_len), n_pre, n_post,
+                                  max(1, round(meta["events"]["step_ms"] * fs / 1000)))
+        return pd.DataFrame({"sample": samples, "channel": ""})
+    if source == "qrs":
+        detect_on = [meta["events"]["qrs_channel"] or channels[0]]
+        if detect_on[0] not in names:
+            raise SignalrnnError(f"{path}: QRS channel {detect_on[0]!r} is not in the record (it has "
+                                 f"{names}); pick a model trained on this lead")
+    else:
+        detect_on = channels if meta["window"]["channels"] == "annotated" else channels[:1]
+    found = []
+    for block in read_blocks(path, header, detect_on, meta, filtered=source == "activations"):
+        rate = fs if source == "qrs" else float(meta["filter"]["resample_hz"] or fs)
+        for i, channel in enumerate(detect_on):
+            if source == "qrs":
+                local = qrs_samples(block.signal[:, i], fs)
+            else:
+                local = activation_samples(block.signal[:, i], rate, meta["events"]["refractory_ms"])
+            samples = block.first + np.round(local * fs / rate).astype(int)
+            samples = samples[(samples >= block.start) & (samples < block.stop)]
+            found.append(pd.DataFrame({"sample": samples, "channel": channel}))
+    return pd.concat(found).sort_values(["sample", "channel"], ignore_index=True)
+
+
+def annotation_events(meta: dict, path: Path, names: list[str]) -> pd.DataFrame:
+    """The record's own annotations as events, without those whose code annotation.ignore lists."""
+    cfg = meta["annotation"]
+    ann = read_annotation(path.parent, path.name, cfg["extension"])
+    field = ann.aux_note if cfg["source"] == "aux_note" else ann.symbol
+    codes = [(c or "").strip("\x00 ") for c in (field or [""] * len(ann.sample))]
+    chans = ann.chan if ann.chan is not None else np.zeros(len(ann.sample), dtype=int)
+    keep = [c not in set(cfg["ignore"]) for c in codes]
+    return pd.DataFrame({"sample": np.asarray(ann.sample, dtype=int)[keep],
+                         "channel": [names[int(c)] for c in np.asarray(chans)[keep]]})
+
+
+def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: list[str],
+             events: pd.DataFrame, batch_size: int = 256) -> np.ndarray:
+    """Class probabilities (n_events, n_classes) of ``events``; NaN rows for events whose window
+    runs past either end of the record."""
+    meta, fs = trained.meta, float(header.fs)
+    fs_out = float(meta["filter"]["resample_hz"] or fs)
+    n_pre, n_post = window_samples(fs_out, meta["window"]["pre_ms"], meta["window"]["post_ms"])
+    per_event = meta["window"]["channels"] == "annotated"
+    index = {c: i for i, c in enumerate(channels)}
+    chans = (events["channel"].map(index).to_numpy()[:, None] if per_event
+             else np.tile(np.arange(len(channels)), (len(events), 1)))
+    features = (rr_features(events["sample"].to_numpy(), fs, meta["window"]["rr_local_beats"])
+                if meta["features"] else None)
+    probs = np.full((len(events), len(meta["classes"])), np.nan, dtype=np.float32)
+    samples = events["sample"].to_numpy()
+    for block in read_blocks(path, header, channels, meta):
+        rows = np.flatnonzero((samples >= block.start) & (samples < block.stop))
+        centres = np.round(samples[rows] * fs_out / fs).astype(int) - round(block.first * fs_out / fs)
+        inside = inside_record(centres, n_pre, n_post, len(block.signal))
+        rows, centres = rows[inside], centres[inside]
+        if len(rows):
+            windows = normalize(extract_windows(block.signal, centres, chans[rows], n_pre, n_post),
+                                meta["window"]["normalize"])
+            inputs = windows if features is None else {"window": windows, "rr": features[rows]}
+            probs[rows] = trained.model.predict(inputs, batch_size=batch_size, verbose=0)
+        print(f"predict: {path.name}: {block.stop / fs / 60:.1f} of {header.sig_len / fs / 60:.1f} min, "
+              f"{int((samples < block.stop).sum())} events", flush=True)
+    return probs
+
+
+def annotation_labels(meta: dict, classes: list[str], rhythm: bool) -> tuple[list[str], list[str]]:
+    """WFDB symbols and aux notes of annotations of ``classes`` (see the module docstring)."""
+    if rhythm:
+        return ["+"] * len(classes), [f"({c}" for c in classes]
+    codes = meta["annotation"]["classes"]
+    symbols = [next((code for code in codes[c] if code in WFDB_SYMBOLS), '"') for c in classes]
+    return symbols, list(classes)
+
+
+def predict_record(trained: TrainedModel, path: str | Path, out_dir: str | Path,
+                   events: str | None = None) -> pd.DataFrame:
+    """Classify the events of the WFDB record at ``path`` (no extension); write ``<record>.pred``
+    (WFDB annotations) and ``<record>.csv`` to ``out_dir``; return the table.
+
+    ``events``: one of EVENT_SOURCES; None = as in training (``default_events``).
+    """
+    path, out_dir, meta = Path(path), Path(out_dir), trained.meta
+    header = read_header(path.parent, path.name)
+    check_rate(meta, float(header.fs), f"{path}.hea")
+    channels = model_channels(meta, list(header.sig_name), f"{path}.hea")
+    source = events or default_events(meta)
+    table = record_events(meta, path, header, channels, source)
+    probs = classify(trained, path, header, channels, table)
+    kept = ~np.isnan(probs).any(axis=1)
+    table, probs = table[kept].reset_index(drop=True), probs[kept]
+    classes = meta["classes"]
+    predicted = [classes[i] for i in probs.argmax(axis=1)]
+    table = table.assign(time_s=(table["sample"] / float(header.fs)).round(4), **{"class": predicted},
+                         **{f"p_{c}": probs[:, i].round(4) for i, c in enumerate(classes)})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table[["sample", "time_s", "channel", "class", *[f"p_{c}" for c in classes]]].to_csv(
+        out_dir / f"{path.name}.csv", index=False)
+    write_annotations(meta, table, header, out_dir, path.name, rhythm=source == "sliding")
+    counts = table["class"].value_counts().to_dict()
+    print(f"predict: {path.name}: {len(table)} events from {source} -> {out_dir / path.name}.{EXTENSION} "
+          f"{counts}", flush=True)
+    return table
+
+
+def write_annotations(meta: dict, table: pd.DataFrame, header: wfdb.Record, out_dir: Path,
+                      record: str, rhythm: bool) -> None:
+    """``out_dir/<record>.pred``: one annotation per row of ``table``, labelled with its class."""
+    symbols, notes = annotation_labels(meta, meta["classes"], rhythm)
+    index = table["class"].map({c: i for i, c in enumerate(meta["classes"])}).to_numpy()
+    names = list(header.sig_name)
+    chan = np.array([names.index(c) if c in names else 0 for c in table["channel"]], dtype=int)
+    wfdb.wrann(record, EXTENSION, table["sample"].to_numpy(dtype=int),
+               symbol=[symbols[i] for i in index], aux_note=[notes[i] for i in index], chan=chan,
+               fs=float(header.fs), write_dir=str(out_dir))
