@@ -27,10 +27,12 @@ include: "workflow/rules/download.smk"
 include: "workflow/rules/preprocess.smk"
 include: "workflow/rules/model.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/predict.smk"
 
 
 rule all:
     input:
         OUT.metrics,
         OUT.report,
+        expand(OUT.predicted("{record}"), record=PREDICT_RECORDS),
     default_target: True

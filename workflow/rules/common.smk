@@ -8,7 +8,7 @@ from signalrnn.annotate import needs_annotation_file
 from signalrnn.config import validate_config
 from signalrnn.errors import SignalrnnError
 from signalrnn.layout import Layout
-from signalrnn.records import record_names, require_records
+from signalrnn.records import folder_record_names, record_names, require_records
 from signalrnn.split import split_folds
 
 try:
@@ -22,6 +22,11 @@ except SignalrnnError as exc:
     sys.exit(f"signalrnn: error: {exc}")
 
 OUT = Layout.of(CONFIG["name"])
+PREDICT = CONFIG["predict"]
+# New records that the predict rule annotates (none unless predict.records_dir is set).
+PREDICT_RECORDS = (
+    (PREDICT["records"] or folder_record_names(PREDICT["records_dir"])) if PREDICT["records_dir"] else []
+)
 DATA = CONFIG["data_dir"]
 ANNOTATION_EXT = CONFIG["annotation"]["extension"]
 # Files of each record: header, signal and, when events or labels come from it, the annotation file.
