@@ -1,0 +1,228 @@
+"""signalrnn predict: a trained model annotates records it has never seen, preprocessed as in
+training, in blocks, with one-line errors for records and models that do not fit."""
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+import wfdb
+import yaml
+
+from signalrnn.cli import main
+from signalrnn.config import load_config, validate_config
+from signalrnn.detect import activation_samples
+from signalrnn.filters import filter_signal, resample
+from signalrnn.model import build_model
+from signalrnn.predict import BLOCK_S, read_blocks
+from signalrnn.simulate import simulate_dataset
+from signalrnn.train import model_metadata
+from tests.conftest import ROOT, copy_project, write_yaml
+from tests.test_real_workflows import trimmed_copy
+from tests.test_workflow import snakemake
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """configs/tiny.yaml trained once, with its predict rule pointed at five held-out simulated
+    records (another seed) and their own annotations as events."""
+    project = copy_project(tmp_path_factory.mktemp("predict"))
+    tiny = yaml.safe_load((project / "configs/tiny.yaml").read_text())
+    held_out = project / "data/held-out"
+    simulate_dataset(validate_config({**tiny, "simulate": {**tiny["simulate"], "seed": 7}}), held_out)
+    config = write_yaml(project / "configs/tiny_predict.yaml", {
+        **tiny, "predict": {"records_dir": str(held_out), "events": "annotations"}})
+    result = snakemake(project, "--configfile", str(config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project, held_out
+
+
+def truth_of(held_out: Path) -> pd.DataFrame:
+    truth = pd.read_csv(held_out / "truth.csv")
+    return truth.assign(channel=truth["channel"].map(lambda i: f"E{i + 1:02d}"))
+
+
+def test_the_predict_rule_labels_every_potential_of_the_held_out_records(tiny_run):
+    project, held_out = tiny_run
+    predicted = pd.concat([pd.read_csv(f).assign(record=f.stem)
+                           for f in sorted((project / "results/tiny/predict").glob("*.csv"))])
+    merged = predicted.merge(truth_of(held_out), on=["record", "sample", "channel"])
+    assert len(merged) == len(predicted) > 0.95 * len(truth_of(held_out))
+    agreement = (merged["class_x"] == merged["class_y"]).mean()
+    chance = merged["class_y"].value_counts(normalize=True).max()
+    print(f"round-trip agreement {agreement:.3f} (majority class {chance:.3f}, {len(merged)} events)")
+    probabilities = predicted.filter(like="p_")
+    assert list(probabilities.columns) == ["p_single", "p_short_double", "p_long_double", "p_fractionated"]
+    assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-3)
+
+
+def test_predict_on_a_test_record_reproduces_the_evaluation(tiny_run, tmp_path):
+    project, _ = tiny_run
+    evaluated = pd.read_csv(project / "results/tiny/predictions.csv")
+    record = evaluated["record"].iat[0]
+    assert main(["predict", "--model", str(project / "results/tiny/model/model.keras"), "--out",
+                 str(tmp_path), "--events", "annotations", str(project / "data/tiny-egm" / record)]) == 0
+    predicted = pd.read_csv(tmp_path / f"{record}.csv")
+    merged = evaluated[evaluated["record"] == record].merge(predicted, on=["sample", "channel"])
+    assert len(merged) == len(predicted) == (evaluated["record"] == record).sum()
+    assert (merged["predicted"] == merged["class"]).all()
+    assert np.allclose(merged["p_single_x"], merged["p_single_y"], atol=2e-3)
+
+
+def test_the_annotation_file_carries_the_predicted_classes(tiny_run):
+    project, held_out = tiny_run
+    out = project / "results/tiny/predict"
+    ann = wfdb.rdann(str(out / "p01_r1"), "pred")
+    table = pd.read_csv(out / "p01_r1.csv")
+    assert ann.sample.tolist() == table["sample"].tolist()
+    assert ann.aux_note == table["class"].tolist() and set(ann.symbol) == {'"'}
+    assert [f"E{c + 1:02d}" for c in ann.chan] == table["channel"].tolist()
+
+
+def test_detected_activations_find_the_simulated_potentials(tiny_run, tmp_path):
+    project, held_out = tiny_run
+    model = project / "results/tiny/model/model.keras"
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path), str(held_out / "p02_r1")]) == 0
+    found = pd.read_csv(tmp_path / "p02_r1.csv")
+    truth = truth_of(held_out).query("record == 'p02_r1'")
+    matched = 0
+    for channel, part in truth.groupby("channel"):
+        detected = found.loc[found["channel"] == channel, "sample"].to_numpy()
+        distance = np.abs(part["sample"].to_numpy()[:, None] - detected[None, :]).min(axis=1)
+        matched += int((distance <= 10).sum())  # 10 ms at 1 kHz
+    print(f"activations: {len(found)} found, {len(truth)} simulated, {matched} within 10 ms")
+    # the rest: double or fractionated potentials whose later deflection is the steepest
+    assert matched >= 0.85 * len(truth) and len(found) <= 1.1 * len(truth)
+
+
+def test_a_registered_model_predicts_through_its_models_uri(tiny_run, tmp_path, monkeypatch):
+    project, held_out = tiny_run
+    monkeypatch.chdir(project)
+    mlflow.set_tracking_uri("sqlite:///mlflow.db")
+    logged = mlflow.search_logged_models(experiment_ids=[mlflow.get_experiment_by_name("tiny").experiment_id],
+                                         output_format="list")[0]
+    version = mlflow.register_model(f"models:/{logged.model_id}", "tiny-predict-test")
+    mlflow.MlflowClient().set_registered_model_alias("tiny-predict-test", "test", version.version)
+    assert main(["predict", "--model", "models:/tiny-predict-test@test", "--out", str(tmp_path),
+                 "--events", "annotations", str(held_out / "p01_r1")]) == 0
+    assert pd.read_csv(tmp_path / "p01_r1.csv").equals(
+        pd.read_csv(project / "results/tiny/predict/p01_r1.csv"))
+
+
+def test_blocks_filter_like_the_whole_record(tmp_path):
+    fs, n = 1000.0, int(2.5 * BLOCK_S * 1000)
+    rng = np.random.default_rng(0)
+    signal = np.cumsum(rng.normal(size=(n, 2)), axis=0) * 0.01
+    wfdb.wrsamp("long", fs=fs, units=["mV"] * 2, sig_name=["A", "B"], p_signal=signal,
+                fmt=["32"] * 2, adc_gain=[1e5] * 2, baseline=[0, 0], write_dir=str(tmp_path))
+    settings = {"resample_hz": 250.0, "bandpass_hz": [1.0, 100.0], "order": 4, "notch_hz": 50.0,
+                "notch_q": 30, "baseline_ms": 200.0}
+    header = wfdb.rdheader(str(tmp_path / "long"))
+    signal = wfdb.rdrecord(str(tmp_path / "long")).p_signal
+    whole = filter_signal(resample(signal, fs, 250.0), 250.0, settings)
+    blocks = list(read_blocks(tmp_path / "long", header, ["A", "B"], {"filter": settings}))
+    assert len(blocks) == 3
+    for block in blocks:
+        first, start, stop = block.first // 4, block.start // 4, block.stop // 4
+        part = block.signal[start - first:stop - first]
+        assert np.abs(part - whole[start:stop]).max() < 1e-3 * np.abs(whole).max()
+
+
+def test_activations_are_a_refractory_period_apart():
+    fs = 1000.0
+    t = np.arange(2000)
+    signal = np.zeros(2000)
+    for onset in (300, 320, 900, 1500):  # 320 falls 20 ms after 300: inside 60 ms
+        signal -= np.tanh((t - onset) / 2.0) * (2.0 if onset == 320 else 1.0)
+    assert activation_samples(signal, fs, refractory_ms=60).tolist() == [320, 900, 1500]
+
+
+def untrained_model(folder: Path, config_path: Path, record: Path, shape: tuple[int, int],
+                    n_features: int = 0) -> Path:
+    """An untrained model of ``config_path``'s architecture with the model.json that train would
+    write for records like ``record``: the plumbing of predict, not the accuracy."""
+    config = load_config(config_path) | {"data_dir": str(record.parent)}
+    fs_hz = config["filter"]["resample_hz"] or wfdb.rdheader(str(record)).fs
+    windows = SimpleNamespace(shape=shape, n_features=n_features,
+                              index=pd.DataFrame({"record": [record.name], "fs_hz": [fs_hz]}))
+    model = build_model(*shape, len(config["annotation"]["classes"]), config["model"], 1e-3,
+                        n_features=n_features)
+    model.save(folder / "model.keras")
+    (folder / "model.json").write_text(json.dumps(model_metadata(config, windows)))
+    return folder / "model.keras"
+
+
+@pytest.fixture(scope="module")
+def mitdb_model(real_data, tmp_path_factory):
+    return untrained_model(tmp_path_factory.mktemp("mitdb-model"), ROOT / "configs/mitdb.yaml",
+                           real_data / "mitdb-ds1/101", (288, 1), n_features=4)
+
+
+@pytest.fixture(scope="module")
+def iafdb_model(real_data, tmp_path_factory):
+    return untrained_model(tmp_path_factory.mktemp("iafdb-model"), ROOT / "configs/iafdb.yaml",
+                           real_data / "iafdb/iaf1_ivc", (500, 5))
+
+
+def test_an_ecg_record_is_annotated_beat_by_beat_with_detected_qrs(real_data, mitdb_model, tmp_path):
+    data = trimmed_copy(real_data / "mitdb-ds1", ["119"], tmp_path / "data", 300, "atr")
+    assert main(["predict", "--model", str(mitdb_model), "--out", str(tmp_path / "out"),
+                 str(data / "119")]) == 0
+    ann = wfdb.rdann(str(tmp_path / "out/119"), "pred")
+    beats = wfdb.rdann(str(data / "119"), "atr")
+    n_beats = int(np.isin(beats.symbol, ["N", "V", "A"]).sum())
+    print(f"mitdb 119, 5 min: {len(ann.sample)} beats predicted, {n_beats} annotated")
+    assert abs(len(ann.sample) - n_beats) <= 0.03 * n_beats
+    assert set(ann.symbol) <= {"N", "A", "V", "F", "/"}
+
+
+def test_an_intracardiac_record_is_annotated_window_by_window(real_data, iafdb_model, tmp_path):
+    record = real_data / "iafdb/iaf3_ivc"
+    assert main(["predict", "--model", str(iafdb_model), "--out", str(tmp_path), str(record)]) == 0
+    ann = wfdb.rdann(str(tmp_path / "iaf3_ivc"), "pred")
+    assert len(ann.sample) == 65  # 66.5 s: a 2 s window every second
+    assert set(ann.symbol) == {"+"} and set(ann.aux_note) <= {"(AF", "(flutter"}
+
+
+def test_intracardiac_activations_come_at_a_plausible_rate(real_data, iafdb_model, tmp_path):
+    data = trimmed_copy(real_data / "iafdb", ["iaf3_ivc"], tmp_path / "data", 20)
+    assert main(["predict", "--model", str(iafdb_model), "--out", str(tmp_path / "out"),
+                 "--events", "activations", str(data / "iaf3_ivc")]) == 0
+    rate = len(wfdb.rdann(str(tmp_path / "out/iaf3_ivc"), "pred").sample) / 18
+    print(f"iaf3_ivc: {rate:.1f} activations/s on CS12")
+    assert 2 <= rate <= 10  # atrial cycle lengths of 100-500 ms
+
+
+def predict_error(capsys, *args: str) -> str:
+    """The one-line error of ``signalrnn predict args`` (which must fail)."""
+    capsys.readouterr()
+    assert main(["predict", *args]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
+    assert len(errors) == 1 and errors[0].startswith("signalrnn predict: error: "), errors
+    return errors[0]
+
+
+def test_a_record_at_another_rate_is_refused(real_data, tmp_path, capsys):
+    model = untrained_model(tmp_path, ROOT / "configs/default.yaml", real_data / "iafdb/iaf1_ivc",
+                            (120, 1))
+    meta = json.loads((tmp_path / "model.json").read_text())
+    assert meta["filter"]["resample_hz"] is None
+    data = trimmed_copy(real_data / "mitdb-ds1", ["101"], tmp_path / "data", 10)
+    message = predict_error(capsys, "--model", str(model), "--out", str(tmp_path), str(data / "101"))
+    assert "sampled at 360 Hz" in message and "resample" in message
+
+
+def test_a_record_without_the_models_channels_is_refused(real_data, iafdb_model, tmp_path, capsys):
+    data = trimmed_copy(real_data / "mitdb-ds1", ["101"], tmp_path / "data", 10)
+    message = predict_error(capsys, "--model", str(iafdb_model), "--out", str(tmp_path), str(data / "101"))
+    assert "['CS12', 'CS34', 'CS56', 'CS78', 'CS90']" in message and "not in the record" in message
+
+
+def test_a_corrupt_model_file_is_refused(tmp_path, capsys):
+    (tmp_path / "model.keras").write_bytes(b"not a zip file")
+    (tmp_path / "model.json").write_text("{}")
+    message = predict_error(capsys, "--model", str(tmp_path / "model.keras"), "--out", str(tmp_path), "rec")
+    assert "cannot load the model" in message
