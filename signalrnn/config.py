@@ -84,6 +84,16 @@ def _check_consistency(config: dict, source: str) -> None:
     if anchors == "sliding" and config["window"]["rr_features"]:
         raise SignalrnnError(f"{source}: window.rr_features: needs beats as events (annotations or qrs), "
                              "not sliding windows")
+    _check_simulation(config, source)
+
+
+def _check_simulation(config: dict, source: str) -> None:
+    """Ranges of the generator."""
+    sim = config["simulate"]
+    for key in ("cycle_length_ms", "amplitude_mv", "wander_mv", "mains_mv", "far_field_mv"):
+        low, high = sim[key]
+        if low > high:
+            raise SignalrnnError(f"{source}: simulate.{key}: low {low} must not exceed high {high}")
 
 
 def load_config(path: str | Path) -> dict:

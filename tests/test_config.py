@@ -35,6 +35,8 @@ def test_defaults_are_filled_from_the_schema():
         ({"filter": {"bandpass_hz": [300, 20]}}, "filter.bandpass_hz"),
         ({"split": {"method": "records"}}, "split.records"),
         ({"name": "has space"}, "name"),
+        ({"simulate": {"cycle_length_ms": [250, 120]}}, "simulate.cycle_length_ms"),
+        ({"simulate": {"array_shape": [8]}}, "simulate.array_shape"),
     ],
 )
 def test_bad_values_name_the_key(change, named):
