@@ -88,12 +88,25 @@ def _check_consistency(config: dict, source: str) -> None:
 
 
 def _check_simulation(config: dict, source: str) -> None:
-    """Ranges of the generator."""
-    sim = config["simulate"]
+    """Ranges of the generator; what the baseline needs."""
+    sim, baseline = config["simulate"], config["baseline"]
     for key in ("cycle_length_ms", "amplitude_mv", "wander_mv", "mains_mv", "far_field_mv"):
         low, high = sim[key]
         if low > high:
             raise SignalrnnError(f"{source}: simulate.{key}: low {low} must not exceed high {high}")
+    if baseline["enabled"]:
+        from signalrnn.simulate import CLASSES
+
+        if set(config["annotation"]["classes"]) != set(CLASSES):
+            raise SignalrnnError(
+                f"{source}: baseline.enabled: the deflection-counting rule knows the classes "
+                f"{list(CLASSES)}; set annotation.classes to them or disable it"
+            )
+        if sim["enabled"] and baseline["double_cut_ms"] != sim["double_cut_ms"]:
+            raise SignalrnnError(
+                f"{source}: baseline.double_cut_ms: {baseline['double_cut_ms']} differs from "
+                f"simulate.double_cut_ms {sim['double_cut_ms']}; the rule must use the class definition"
+            )
 
 
 def load_config(path: str | Path) -> dict:

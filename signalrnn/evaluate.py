@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from mlflow.models import infer_signature
 from sklearn.decomposition import PCA
 
+from signalrnn.baseline import fit_on, predict_windows
 from signalrnn.calibration import (
     calibration_summary,
     fit_temperature,
@@ -95,25 +96,32 @@ def assess(y_true: np.ndarray, probs: np.ndarray, patients: np.ndarray, classes:
     ``average_precision`` per class and ``calibration`` (ECE and NLL, also after scaling by
     ``temperature`` when given).
     """
-    metrics = classification_metrics(y_true, probs.argmax(axis=1), classes, split)
     curves = one_vs_rest_curves(y_true, probs, classes)
-    return metrics | {
-        "n_patients": len(np.unique(patients)),
-        "ci": patient_bootstrap(y_true, probs.argmax(axis=1), patients, classes,
-                                evaluate_cfg["bootstrap_resamples"], evaluate_cfg["bootstrap_seed"]),
+    return label_metrics(y_true, probs.argmax(axis=1), patients, classes, split, evaluate_cfg) | {
         "roc_auc": {c: v["roc_auc"] for c, v in curves.items()},
         "average_precision": {c: v["average_precision"] for c, v in curves.items()},
         "calibration": calibration_summary(probs, y_true, evaluate_cfg["calibration_bins"], temperature),
     }
 
 
-def mlflow_metrics(metrics: dict) -> dict[str, float]:
-    """The scalars of ``assess`` named ``<split>_<metric>``, intervals as ``..._ci_low`` / ``_high``."""
+def label_metrics(y_true: np.ndarray, predicted: np.ndarray, patients: np.ndarray,
+                  classes: list[str], split: str, evaluate_cfg: dict) -> dict:
+    """``classification_metrics`` of class indices ``predicted``, ``n_patients`` and ``ci``."""
+    return classification_metrics(y_true, predicted, classes, split) | {
+        "n_patients": len(np.unique(patients)),
+        "ci": patient_bootstrap(y_true, predicted, patients, classes,
+                                evaluate_cfg["bootstrap_resamples"], evaluate_cfg["bootstrap_seed"]),
+    }
+
+
+def mlflow_metrics(metrics: dict, prefix: str | None = None) -> dict[str, float]:
+    """The scalars of ``assess`` (or ``label_metrics``) named ``<prefix>_<metric>``, ``prefix``
+    defaulting to the split; intervals as ``..._ci_low`` / ``_high``."""
     ci = metrics["ci"] or {"per_class": {}}
     scalars = {}
 
     def add(name: str, value: float, interval: list[float] | None = None) -> None:
-        key = f"{metrics['split']}_{name}"
+        key = f"{prefix or metrics['split']}_{name}"
         scalars[key] = value
         if interval:
             scalars[f"{key}_ci_low"], scalars[f"{key}_ci_high"] = interval
@@ -124,9 +132,9 @@ def mlflow_metrics(metrics: dict) -> dict[str, float]:
         for k in PER_CLASS:
             add(f"{cls}_{k}", values[k], ci["per_class"].get(cls, {}).get(k))
     for kind in ("roc_auc", "average_precision"):
-        for cls, value in metrics[kind].items():
+        for cls, value in metrics.get(kind, {}).items():
             add(f"{cls}_{kind}", value)
-    for k, value in metrics["calibration"].items():
+    for k, value in metrics.get("calibration", {}).items():
         if k != "n_bins" and value is not None:
             add(k, value)
     return scalars
@@ -155,6 +163,11 @@ def evaluate(config: dict, layout: Layout) -> dict:
     fold = {} if layout.fold is None else {"fold": int(layout.fold)}
     patients = test_set.index["patient"].astype(str).to_numpy()
     metrics = assess(test_set.labels, probs, patients, classes, SPLIT, cfg, temperature) | fold
+    if config["baseline"]["enabled"]:
+        rule = fit_on(split_windows(config, layout, "val"), config["baseline"]["double_cut_ms"])
+        metrics["baseline_rule"] = rule
+        metrics["baseline"] = label_metrics(test_set.labels, predict_windows(test_set, rule), patients,
+                                            classes, SPLIT, cfg)
     predicted = probs.argmax(axis=1)
     predictions = test_set.index.drop(columns=["file", "row"]).assign(
         **fold, predicted=[classes[i] for i in predicted], probability=probs.max(axis=1).round(4),
@@ -234,6 +247,9 @@ def write_results(config: dict, layout: Layout, metrics: dict, predictions: pd.D
              else f"fold {layout.fold}")
     print(f"evaluate: {scope}, {metrics['n_windows']} windows of {metrics['n_patients']} "
           f"patient(s): {summary_line(metrics)}", flush=True)
+    if "baseline" in metrics:
+        print(f"evaluate: baseline rule {metrics['baseline_rule']} (fitted on val): "
+              f"{summary_line(metrics['baseline'])}", flush=True)
     classes = metrics["classes"]
     y_true = predictions["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
     tables = breakdown_tables(y_true, probs, predictions, classes, config["evaluate"]["thresholds"])
@@ -296,6 +312,8 @@ def _log_results(config: dict, layout: Layout, metrics: dict, tables: dict[str, 
     """Log metrics, figures, tables and input fingerprints to the active MLflow run; return the
     fingerprints."""
     mlflow.log_metrics(mlflow_metrics(metrics))
+    if "baseline" in metrics:
+        mlflow.log_metrics(mlflow_metrics(metrics["baseline"], f"baseline_{SPLIT}"))
     for name, figure in figures.items():
         mlflow.log_figure(figure, f"figures/{SPLIT}_{name}.png")
     for name, table in tables.items():

@@ -141,7 +141,8 @@ def summary_points(metrics: dict, per_patient: pd.DataFrame) -> list[str]:
     if baseline:
         better = "better" if metrics["macro_f1"] > baseline["macro_f1"] else "not better"
         points.append(
-            f"<b>Against the baseline:</b> the baseline reached a macro-F1 of "
+            f"<b>Against the baseline:</b> the deflection-counting baseline (thresholds fitted on "
+            f"the validation patients) reached a macro-F1 of "
             f"{baseline['macro_f1']:.3f} and a balanced accuracy of {baseline['balanced_accuracy']:.0%}"
             f" on the same test windows; the network is {better} by macro-F1."
         )
@@ -226,7 +227,16 @@ def split_settings(split_cfg: dict) -> str:
             f"on {val}")
 
 
-def methods_table(config: dict) -> pd.DataFrame:
+def baseline_settings(rule: dict) -> str:
+    """The fitted deflection-counting rule in words."""
+    return (f"deflection-counting rule: a deflection is a falling stretch whose steepest slope "
+            f"(Savitzky-Golay, {rule['smooth_ms']:g} ms) is at least {rule['slope_fraction']:g} x the "
+            f"window's steepest and whose fall is at least {rule['amplitude_fraction']:g} x its "
+            f"largest; 1 = single, 2 = short / long double (cut {rule['double_cut_ms']:g} ms), 3 or "
+            "more = fractionated; thresholds chosen on the validation split")
+
+
+def methods_table(config: dict, baseline_rule: dict | None = None) -> pd.DataFrame:
     win, model, ev = config["window"], config["model"], config["evaluate"]
     events, labels = config["events"], config["annotation"]
     return pd.DataFrame([
@@ -266,7 +276,7 @@ def methods_table(config: dict) -> pd.DataFrame:
             f"{ev['calibration_bins']} bins"
             + (", temperature scaling fitted on the validation split" if ev["temperature_scaling"]
                else ""))},
-    ])
+    ] + ([{"step": "baseline", "settings": baseline_settings(baseline_rule)}] if baseline_rule else []))
 
 
 def _cell(value: float, interval: list[float] | None) -> str:
@@ -292,11 +302,15 @@ def overall_table(metrics: dict) -> pd.DataFrame:
 
 def per_class_table(metrics: dict) -> pd.DataFrame:
     ci = (metrics["ci"] or {}).get("per_class", {})
+    base = metrics.get("baseline")
+    base_ci = ((base or {}).get("ci") or {}).get("per_class", {})
     return pd.DataFrame([
         {"class": c, "windows": v["support"],
          "Se (95% CI)": _cell(v["recall"], ci.get(c, {}).get("recall")),
          "+P (95% CI)": _cell(v["precision"], ci.get(c, {}).get("precision")),
          "F1 (95% CI)": _cell(v["f1"], ci.get(c, {}).get("f1")),
+         **({"baseline F1 (95% CI)": _cell(base["per_class"][c]["f1"], base_ci.get(c, {}).get("f1"))}
+            if base else {}),
          "ROC AUC": metrics["roc_auc"].get(c), "average precision": metrics["average_precision"].get(c)}
         for c, v in metrics["per_class"].items()
     ])
@@ -413,7 +427,8 @@ def render_report(config: dict, layout: Layout) -> str:
 <section id="data"><h2>Data</h2>
 <p>Records from <code>{html.escape(config['data_dir'])}</code>, split by patient: no patient
 contributes to the test set and to training. Windows per class:</p>{_table(data)}</section>
-<section id="methods"><h2>Methods</h2>{_table(methods_table(config), "text")}</section>
+<section id="methods"><h2>Methods</h2>
+{_table(methods_table(config, metrics.get("baseline_rule")), "text")}</section>
 {results_section(layout, metrics)}
 <section id="failures"><h2>Failure gallery</h2><p>Misclassified test windows, the most confident
 errors first, one kind of error after another: is the annotation or the network wrong?</p>

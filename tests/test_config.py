@@ -37,11 +37,19 @@ def test_defaults_are_filled_from_the_schema():
         ({"name": "has space"}, "name"),
         ({"simulate": {"cycle_length_ms": [250, 120]}}, "simulate.cycle_length_ms"),
         ({"simulate": {"array_shape": [8]}}, "simulate.array_shape"),
+        ({"baseline": {"enabled": True}}, "baseline.enabled"),
     ],
 )
 def test_bad_values_name_the_key(change, named):
     with pytest.raises(SignalrnnError, match=named.replace(".", r"\.")):
         validate_config({**MINIMAL, **change})
+
+
+def test_the_baseline_must_share_the_simulated_class_definition():
+    config = load_config(ROOT / "configs" / "tiny.yaml")
+    config["baseline"]["double_cut_ms"] = 20
+    with pytest.raises(SignalrnnError, match=r"baseline\.double_cut_ms: 20 differs from simulate"):
+        validate_config(config)
 
 
 def test_a_missing_file_and_bad_yaml_are_named(tmp_path):

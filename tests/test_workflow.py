@@ -34,6 +34,16 @@ def test_metrics_json_has_the_documented_keys(tiny_run):
     assert metrics["calibration"]["temperature"] > 0
 
 
+def test_the_baseline_is_scored_on_the_same_windows_and_patients(tiny_run):
+    metrics = json.loads((tiny_run / "results/tiny/metrics.json").read_text())
+    baseline = metrics["baseline"]
+    assert set(baseline) == METRIC_KEYS - {"roc_auc", "average_precision", "calibration"}
+    assert baseline["n_windows"] == metrics["n_windows"]
+    assert baseline["n_patients"] == metrics["n_patients"]
+    assert baseline["per_class"].keys() == metrics["per_class"].keys()
+    assert {"smooth_ms", "slope_fraction", "amplitude_fraction"} <= set(metrics["baseline_rule"])
+
+
 def test_breakdown_tables_cover_every_test_patient_and_record(tiny_run):
     split = pd.read_csv(tiny_run / "results/tiny/split.csv")
     test = split[split["split"] == "test"]
@@ -58,6 +68,7 @@ def test_report_is_one_self_contained_html_file(tiny_run):
     assert not re.search(r"<script|<link|@import|url\(|@font-face", text)  # nothing fetched
     assert text.index('id="summary"') < text.index('id="data"') < text.index('id="provenance"')
     assert "95% CI" in text
+    assert "deflection-counting" in text
 
 
 def test_mlflow_has_the_run_with_test_metrics_model_and_fingerprints(tiny_run):
@@ -67,7 +78,8 @@ def test_mlflow_has_the_run_with_test_metrics_model_and_fingerprints(tiny_run):
     run = runs[0]
     assert run.info.status == "FINISHED"
     assert {"test_accuracy", "test_balanced_accuracy", "test_macro_f1", "test_macro_f1_ci_low",
-            "test_macro_f1_ci_high", "test_ece"} <= set(run.data.metrics)
+            "test_macro_f1_ci_high", "test_ece", "baseline_test_macro_f1",
+            "baseline_test_single_f1"} <= set(run.data.metrics)
     assert run.data.params["window.pre_ms"] == "40"
     assert {"git_commit", "config_hash", "data_fingerprint"} <= set(run.data.tags)
     history = mlflow.MlflowClient().get_metric_history(run.info.run_id, "val_loss")

@@ -42,6 +42,7 @@ rule evaluate:
         config=CONFIG_FILE,
         fold=fold_option,
         evaluate=CONFIG["evaluate"],
+        baseline=CONFIG["baseline"],
     log:
         RUN.log("evaluate"),
     benchmark:
