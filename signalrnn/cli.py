@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -14,7 +15,7 @@ import yaml
 
 from signalrnn.config import load_config
 from signalrnn.errors import SignalrnnError
-from signalrnn.layout import Layout
+from signalrnn.layout import Layout, snr_label
 
 
 def _save_npy(path: Path, array: np.ndarray) -> None:
@@ -125,6 +126,15 @@ def cmd_pool(config: dict, layout: Layout, args) -> None:
     pool_folds(config, layout)
 
 
+def cmd_sweep(config: dict, layout: Layout, args) -> None:
+    from signalrnn.sweep import sweep_level
+
+    result = sweep_level(config, layout, float(args.snr_db))
+    path = layout.sweep_metrics(snr_label(args.snr_db))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2))
+
+
 def cmd_report(config: dict, layout: Layout, args) -> None:
     from signalrnn.report import write_report
 
@@ -151,6 +161,7 @@ COMMANDS = {
     "train": (cmd_train, "train the LSTM (MLflow run)"),
     "evaluate": (cmd_evaluate, "test-split metrics (MLflow)"),
     "pool": (cmd_pool, "pooled metrics of all cross-validation folds (MLflow)"),
+    "sweep": (cmd_sweep, "model and baseline on the test patients simulated at another SNR"),
     "report": (cmd_report, "self-contained HTML report"),
     "predict": (cmd_predict, "annotate new records with a trained model (WFDB annotations + CSV)"),
 }
@@ -168,6 +179,8 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--results", default="results", help="results folder (default: results)")
         if name in ("filter", "window"):
             sub.add_argument("--record", required=True, help="record name (no extension)")
+        if name == "sweep":
+            sub.add_argument("--snr-db", required=True, help="SNR (dB) of the simulated test patients")
         if name == "simulate":
             sub.add_argument("--out", help="output folder (default: the config's data_dir)")
         if name in ("train", "evaluate"):

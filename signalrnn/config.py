@@ -88,7 +88,7 @@ def _check_consistency(config: dict, source: str) -> None:
 
 
 def _check_simulation(config: dict, source: str) -> None:
-    """Ranges of the generator; what the baseline needs."""
+    """Ranges of the generator; what the baseline and the SNR sweep need."""
     sim, baseline = config["simulate"], config["baseline"]
     for key in ("cycle_length_ms", "amplitude_mv", "wander_mv", "mains_mv", "far_field_mv"):
         low, high = sim[key]
@@ -107,6 +107,9 @@ def _check_simulation(config: dict, source: str) -> None:
                 f"{source}: baseline.double_cut_ms: {baseline['double_cut_ms']} differs from "
                 f"simulate.double_cut_ms {sim['double_cut_ms']}; the rule must use the class definition"
             )
+    if config["sweep"]["snr_db"] and not sim["enabled"]:
+        raise SignalrnnError(f"{source}: sweep.snr_db: the SNR sweep re-simulates the test patients; "
+                             "enable simulate or set sweep.snr_db: []")
 
 
 def load_config(path: str | Path) -> dict:

@@ -6,6 +6,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 
+def snr_label(snr_db: float) -> str:
+    """How an SNR (dB) appears in file names: ``30``, ``7.5``, ``-5``."""
+    return f"{float(snr_db):g}"
+
+
 @dataclass(frozen=True)
 class Layout:
     """Paths of the outputs of experiment ``results/<name>/``.
@@ -114,6 +119,14 @@ class Layout:
 
     def predicted(self, record: str, extension: str = "csv") -> Path:
         return self.predictions_dir / f"{record}.{extension}"
+
+    @property
+    def sweep_dir(self) -> Path:
+        return self.root / "sweep"
+
+    def sweep_metrics(self, snr: str) -> Path:
+        """Metrics of the SNR sweep level ``snr`` (a ``snr_label``)."""
+        return self.sweep_dir / f"snr_{snr}dB.json"
 
     @property
     def report(self) -> Path:

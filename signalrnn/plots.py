@@ -186,3 +186,17 @@ def failure_gallery_figure(traces: list) -> plt.Figure:
         ax.set_xlabel("time from the annotated event (ms)", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def snr_sweep_figure(table: pd.DataFrame) -> plt.Figure:
+    """Macro-F1 of every classifier in ``table`` (columns ``<name> macro-F1``) against SNR (dB)."""
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for column in [c for c in table.columns if c.endswith("macro-F1")]:
+        ax.plot(table["SNR (dB)"], table[column], marker="o", label=column.removesuffix(" macro-F1"))
+    ax.invert_xaxis()
+    ax.set_xlabel("SNR (dB), noisier to the right")
+    ax.set_ylabel("macro-F1 (test patients)")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig

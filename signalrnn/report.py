@@ -18,10 +18,11 @@ import pandas as pd
 import yaml
 
 from signalrnn.dataset import WindowSet
-from signalrnn.layout import Layout
+from signalrnn.layout import Layout, snr_label
 from signalrnn.metrics import commonest_error
-from signalrnn.plots import example_windows_figure, training_curves_figure
+from signalrnn.plots import example_windows_figure, snr_sweep_figure, training_curves_figure
 from signalrnn.split import split_folds
+from signalrnn.sweep import sweep_table
 from signalrnn.train import class_names, split_windows
 
 STYLE = """
@@ -77,6 +78,14 @@ def data_table(config: dict, layout: Layout) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def sweep_results(config: dict, layout: Layout) -> pd.DataFrame | None:
+    """The SNR sweep table (see ``sweep.sweep_table``); None without a sweep."""
+    levels = config["sweep"]["snr_db"]
+    if not levels:
+        return None
+    return sweep_table([json.loads(layout.sweep_metrics(snr_label(s)).read_text()) for s in levels])
+
+
 def fold_table(metrics: dict) -> pd.DataFrame:
     """Per cross-validation fold: windows, accuracy, macro-F1 and Se / +P / F1 of each class."""
     return pd.DataFrame([
@@ -106,7 +115,7 @@ def histories(layout: Layout) -> pd.DataFrame:
 
 
 def write_figures(config: dict, layout: Layout) -> None:
-    """Training curves and example test windows of each class, as PNG files."""
+    """Training curves, example test windows of each class and the SNR sweep, as PNG files."""
     figure = training_curves_figure(histories(layout))
     figure.savefig(layout.curves_png, dpi=110)
     test = held_out_windows(config, layout)
@@ -120,6 +129,9 @@ def write_figures(config: dict, layout: Layout) -> None:
     fs_hz = float(test.index["fs_hz"].iat[0])
     figure = example_windows_figure(examples, fs_hz, config["window"]["pre_ms"])
     figure.savefig(layout.examples_png, dpi=110)
+    sweep = sweep_results(config, layout)
+    if sweep is not None:
+        snr_sweep_figure(sweep).savefig(layout.figure("snr_sweep"), dpi=110)
 
 
 def summary_points(metrics: dict, per_patient: pd.DataFrame) -> list[str]:
@@ -373,6 +385,18 @@ def folds_section(metrics: dict) -> str:
             f"fold; the pooled numbers above count every window once.</p>{_table(fold_table(metrics))}")
 
 
+def sweep_section(config: dict, layout: Layout) -> str:
+    """The SNR sweep's HTML section (table and figure); empty without a sweep."""
+    table = sweep_results(config, layout)
+    if table is None:
+        return ""
+    return f"""<section id="sweep"><h2>Difficulty: signal-to-noise ratio</h2>
+<p>The test patients simulated again with every patient at each SNR: the same potentials, only the
+white and 1/f noise differ. Neither the network nor the baseline is refitted.</p>
+{_table(table.assign(**{"SNR (dB)": table["SNR (dB)"].map(snr_label)}))}
+{_img(layout.figure("snr_sweep"), "Macro-F1 against SNR; noisier to the right.")}</section>"""
+
+
 def fingerprint_table(prints: dict[str, str]) -> pd.DataFrame:
     """One row per record: the short SHA-256 of its header, signal, annotation and windows files."""
     rows: dict[str, dict] = {}
@@ -430,6 +454,7 @@ contributes to the test set and to training. Windows per class:</p>{_table(data)
 <section id="methods"><h2>Methods</h2>
 {_table(methods_table(config, metrics.get("baseline_rule")), "text")}</section>
 {results_section(layout, metrics)}
+{sweep_section(config, layout)}
 <section id="failures"><h2>Failure gallery</h2><p>Misclassified test windows, the most confident
 errors first, one kind of error after another: is the annotation or the network wrong?</p>
 {_img(layout.figure("failures"), "Left: raw signal as recorded; right: filtered signal the network saw "

@@ -38,6 +38,7 @@ def test_defaults_are_filled_from_the_schema():
         ({"simulate": {"cycle_length_ms": [250, 120]}}, "simulate.cycle_length_ms"),
         ({"simulate": {"array_shape": [8]}}, "simulate.array_shape"),
         ({"baseline": {"enabled": True}}, "baseline.enabled"),
+        ({"sweep": {"snr_db": [10]}}, "sweep.snr_db"),
     ],
 )
 def test_bad_values_name_the_key(change, named):

@@ -17,9 +17,9 @@ from tests.conftest import BIN, free_port, snakemake, wait_for
 METRIC_KEYS = {"split", "classes", "n_windows", "accuracy", "balanced_accuracy", "macro_f1",
                "per_class", "confusion_matrix", "n_patients", "ci", "roc_auc", "average_precision",
                "calibration"}
-SECTIONS = ("summary", "data", "methods", "results", "failures", "examples", "provenance")
+SECTIONS = ("summary", "data", "methods", "results", "sweep", "failures", "examples", "provenance")
 FIGURES = ("confusion_matrix", "roc_pr", "reliability", "per_patient", "hidden_states", "failures",
-           "training_curves", "example_windows")
+           "training_curves", "snr_sweep", "example_windows")
 
 
 def test_metrics_json_has_the_documented_keys(tiny_run):
@@ -42,6 +42,14 @@ def test_the_baseline_is_scored_on_the_same_windows_and_patients(tiny_run):
     assert baseline["n_patients"] == metrics["n_patients"]
     assert baseline["per_class"].keys() == metrics["per_class"].keys()
     assert {"smooth_ms", "slope_fraction", "amplitude_fraction"} <= set(metrics["baseline_rule"])
+
+
+def test_the_snr_sweep_scores_both_classifiers_at_every_level(tiny_run):
+    for snr in (20, 5):
+        level = json.loads((tiny_run / f"results/tiny/sweep/snr_{snr}dB.json").read_text())
+        assert level["snr_db"] == snr
+        assert level["model"]["n_windows"] == level["baseline"]["n_windows"] > 0
+        assert 0 <= level["baseline"]["macro_f1"] <= 1
 
 
 def test_breakdown_tables_cover_every_test_patient_and_record(tiny_run):

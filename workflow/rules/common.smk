@@ -7,7 +7,7 @@ import yaml
 from signalrnn.annotate import needs_annotation_file
 from signalrnn.config import validate_config
 from signalrnn.errors import SignalrnnError
-from signalrnn.layout import Layout
+from signalrnn.layout import Layout, snr_label
 from signalrnn.records import folder_record_names, record_names, require_records
 from signalrnn.split import split_folds
 
@@ -28,6 +28,7 @@ PREDICT_RECORDS = (
     (PREDICT["records"] or folder_record_names(PREDICT["records_dir"])) if PREDICT["records_dir"] else []
 )
 DATA = CONFIG["data_dir"]
+SWEEP_LEVELS = [snr_label(snr_db) for snr_db in CONFIG["sweep"]["snr_db"]]
 ANNOTATION_EXT = CONFIG["annotation"]["extension"]
 # Files of each record: header, signal and, when events or labels come from it, the annotation file.
 RECORD_EXTENSIONS = ["hea", "dat"] + ([ANNOTATION_EXT] if needs_annotation_file(CONFIG) else [])
@@ -47,6 +48,7 @@ CONDA_ENV = "../../environment.yml"
 wildcard_constraints:
     record="[^/]+",
     fold=r"\d+",
+    snr="-?[0-9.]+",
 
 
 def record_file(extension):
