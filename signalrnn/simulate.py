@@ -100,12 +100,12 @@ def patient_profile(sim: dict, patient: int) -> dict:
         "block_angle_rad": rng.uniform(0, np.pi),
         "block_width_mm": rng.uniform(0.4, 1.0) * spacing,
         "block_probability": rng.uniform(0.3, 0.8),
-        "block_delay_ms": rng.uniform(8.0, 24.0),
+        "block_delay_ms": rng.uniform(6.0, 32.0),
         "fractionation_centre_mm": _point_in_array(rng, positions),
         "fractionation_radius_mm": rng.uniform(0.5, 1.5) * spacing,
         "fractionation_probability": rng.uniform(0.3, 0.8),
         "snr_offset_db": rng.uniform(-1, 1) * sim["snr_spread_db"],
-        "far_field_probability": rng.uniform(0.3, 0.8),
+        "far_field_probability": rng.uniform(0.4, 0.9),
         "pink_share": rng.uniform(0.2, 0.8),
         "wander_mv": rng.uniform(*sim["wander_mv"]),
         "mains_mv": rng.uniform(*sim["mains_mv"]),
@@ -187,7 +187,7 @@ def potentials(profile: dict, sim: dict, positions: np.ndarray, times_ms: np.nda
     fragment = (mechanism == 2)[:, None]
     scale = np.where(fragment, rng.uniform(0.2, 0.7, shape), rng.uniform(0.8, 1.2, shape))
     scale[:, 1] = np.where(mechanism == 1, rng.uniform(0.25, 1.0, m), scale[:, 1])
-    scale[:, FAR_FIELD] = rng.uniform(0.15, 0.6, m)
+    scale[:, FAR_FIELD] = rng.uniform(0.2, 0.7, m)
     sigma = np.where(fragment, rng.uniform(0.8, 1.6, shape), rng.uniform(1.0, 2.5, shape))
     sigma[:, FAR_FIELD] = rng.uniform(4.0, 8.0, m)
     return {

@@ -163,6 +163,15 @@ def test_real_background_is_mixed_in_at_its_snr(tiny_config, tmp_path):
     assert freqs[np.argmax(power)] == pytest.approx(7, abs=0.5)  # resampled from 500 Hz
 
 
+def test_real_intracardiac_background_mixes_in(tiny_config, real_data):
+    sim = quiet(tiny_config["simulate"], background_dir=str(real_data / "iafdb"),
+                background_snr_db=10)
+    mixed, _ = simulate_record(sim, "p01_r1")
+    clean, _ = simulate_record({**sim, "background_dir": None}, "p01_r1")
+    ratio = np.mean(clean**2, axis=0) / np.var(mixed - clean, axis=0)
+    assert np.allclose(ratio, 10, rtol=0.02)
+
+
 def test_a_deflection_is_steepest_downwards_at_its_activation_time():
     t_ms = np.linspace(-10, 10, 2001)
     y = deflection(t_ms, sigma_ms=2.0, amplitude_mv=3.0, r_ratio=0.5)
