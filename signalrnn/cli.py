@@ -53,15 +53,14 @@ def cmd_simulate(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_filter(config: dict, layout: Layout, args) -> None:
-    from signalrnn.filters import fill_gaps, filter_signal, output_rate, resample
+    from signalrnn.filters import output_rate, preprocess
     from signalrnn.records import read_record
 
     record = read_record(config["data_dir"], args.record)
-    signal, n_missing = fill_gaps(record.signal)
+    filtered, n_missing = preprocess(record.signal, record.fs_hz, config["filter"])
     if n_missing:
         print(f"filter: {args.record}: interpolated {n_missing} missing (invalid) samples", flush=True)
     fs_hz = output_rate(config["filter"], record.fs_hz)
-    filtered = filter_signal(resample(signal, record.fs_hz, fs_hz), fs_hz, config["filter"])
     _save_npy(layout.filtered(args.record), filtered)
     print(f"filter: {args.record}: {filtered.shape[0]} samples x {filtered.shape[1]} channels "
           f"at {fs_hz} Hz (recorded at {record.fs_hz} Hz)", flush=True)

@@ -110,6 +110,9 @@ def _check_simulation(config: dict, source: str) -> None:
     if config["sweep"]["snr_db"] and not sim["enabled"]:
         raise SignalrnnError(f"{source}: sweep.snr_db: the SNR sweep re-simulates the test patients; "
                              "enable simulate or set sweep.snr_db: []")
+    if config["sweep"]["snr_db"] and config["split"]["method"] == "kfold":
+        raise SignalrnnError(f"{source}: sweep.snr_db: the SNR sweep scores one trained model, and "
+                             "cross-validation trains one per fold; set sweep.snr_db: [] or split.method")
 
 
 def load_config(path: str | Path) -> dict:

@@ -88,3 +88,12 @@ def filter_signal(x: np.ndarray, fs_hz: float, settings: dict) -> np.ndarray:
         lowpass = signal.butter(settings["order"], settings["envelope_hz"], fs=fs_hz, output="sos")
         out = signal.sosfiltfilt(lowpass, np.abs(out), axis=0)
     return out.astype(np.float32)
+
+
+def preprocess(x: np.ndarray, fs_hz: float, settings: dict) -> tuple[np.ndarray, int]:
+    """The filter step on raw ``x`` (samples, channels) at ``fs_hz``: missing samples interpolated,
+    resampled to ``output_rate``, filtered; returns the signal (float32) and the count of
+    interpolated samples. Training, predict and the SNR sweep all preprocess through here."""
+    x, n_missing = fill_gaps(x)
+    fs_out = output_rate(settings, fs_hz)
+    return filter_signal(resample(x, fs_hz, fs_out), fs_out, settings), n_missing

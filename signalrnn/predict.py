@@ -29,7 +29,7 @@ from wfdb.io.annotation import ann_label_table
 from signalrnn.detect import activation_samples, qrs_samples, sliding_samples
 from signalrnn.errors import SignalrnnError
 from signalrnn.evaluate import load_model
-from signalrnn.filters import filter_signal, resample, resample_ratio
+from signalrnn.filters import preprocess, resample_ratio
 from signalrnn.records import read_annotation, read_header
 from signalrnn.window import extract_windows, inside_record, normalize, rr_features, window_samples
 
@@ -143,7 +143,7 @@ def read_blocks(path: Path, header: wfdb.Record, channels: list[str], meta: dict
             raise SignalrnnError(f"{path}: cannot read WFDB record ({type(exc).__name__}: {exc}); "
                                  "re-export or remove it") from None
         if filtered:
-            raw = filter_signal(resample(raw, fs, fs_out), fs_out, meta["filter"])
+            raw = preprocess(raw, fs, meta["filter"])[0]
         yield Block(start, stop, first, raw)
 
 

@@ -22,7 +22,7 @@ from signalrnn.annotate import EVENT_COLUMNS, label_codes
 from signalrnn.baseline import predict_windows
 from signalrnn.dataset import WindowSet
 from signalrnn.evaluate import SPLIT, load_model, predict
-from signalrnn.filters import filter_signal
+from signalrnn.filters import output_rate, preprocess
 from signalrnn.layout import Layout
 from signalrnn.metrics import classification_metrics
 from signalrnn.records import patient_of
@@ -41,9 +41,10 @@ def window_simulated(config: dict, record: str, out_dir: Path) -> None:
         "sample": truth["sample"], "channel": np.array(channel_names(sim["array_shape"]))[truth["channel"]],
         "code": codes, "label": label_codes(codes, config["annotation"], record),
     })[EVENT_COLUMNS].dropna(subset=["label"]).reset_index(drop=True)
-    filtered = filter_signal(signal, sim["fs_hz"], config["filter"])
-    index = window_record(filtered, sim["fs_hz"], channel_names(sim["array_shape"]), events,
-                          config["window"], out_dir / f"{record}.npy")
+    filtered = preprocess(signal, sim["fs_hz"], config["filter"])[0]
+    index = window_record(filtered, output_rate(config["filter"], sim["fs_hz"]),
+                          channel_names(sim["array_shape"]), events, config["window"],
+                          out_dir / f"{record}.npy", record_fs_hz=sim["fs_hz"])
     index.to_csv(out_dir / f"{record}.csv", index=False)
 
 

@@ -53,6 +53,13 @@ def test_the_baseline_must_share_the_simulated_class_definition():
         validate_config(config)
 
 
+def test_the_snr_sweep_needs_one_trained_model():
+    config = load_config(ROOT / "configs" / "tiny.yaml")
+    config["sweep"]["snr_db"], config["split"]["method"] = [10], "kfold"
+    with pytest.raises(SignalrnnError, match=r"sweep\.snr_db: .* one per fold"):
+        validate_config(config)
+
+
 def test_a_missing_file_and_bad_yaml_are_named(tmp_path):
     with pytest.raises(SignalrnnError, match="not found"):
         load_config(tmp_path / "nope.yaml")
