@@ -2,6 +2,7 @@
 training, in blocks, with one-line errors for records and models that do not fit."""
 
 import json
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,18 +19,19 @@ from signalrnn.detect import activation_samples
 from signalrnn.filters import filter_signal, resample
 from signalrnn.model import build_model
 from signalrnn.predict import BLOCK_S, read_blocks
-from signalrnn.simulate import simulate_dataset
+from signalrnn.simulate import channel_names, simulate_dataset
 from signalrnn.train import model_metadata
-from tests.conftest import ROOT, copy_project, write_yaml
+from tests.conftest import ROOT, write_yaml
 from tests.test_real_workflows import trimmed_copy
 from tests.test_workflow import snakemake
 
 
 @pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    """configs/tiny.yaml trained once, with its predict rule pointed at five held-out simulated
-    records (another seed) and their own annotations as events."""
-    project = copy_project(tmp_path_factory.mktemp("predict"))
+def predicted_run(tiny_run, tmp_path_factory):
+    """The tiny run, copied, with its predict rule pointed at four held-out simulated records
+    (another seed) and their own annotations as events: Snakemake runs the predict rule alone."""
+    project = tmp_path_factory.mktemp("predict") / "project"
+    shutil.copytree(tiny_run, project, ignore=shutil.ignore_patterns(".snakemake"))
     tiny = yaml.safe_load((project / "configs/tiny.yaml").read_text())
     held_out = project / "data/held-out"
     simulate_dataset(validate_config({**tiny, "simulate": {**tiny["simulate"], "seed": 7}}), held_out)
@@ -37,16 +39,18 @@ def tiny_run(tmp_path_factory):
         **tiny, "predict": {"records_dir": str(held_out), "events": "annotations"}})
     result = snakemake(project, "--configfile", str(config))
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "rule train:" not in result.stdout + result.stderr
     return project, held_out
 
 
 def truth_of(held_out: Path) -> pd.DataFrame:
     truth = pd.read_csv(held_out / "truth.csv")
-    return truth.assign(channel=truth["channel"].map(lambda i: f"E{i + 1:02d}"))
+    shape = yaml.safe_load((ROOT / "configs/tiny.yaml").read_text())["simulate"]["array_shape"]
+    return truth.assign(channel=truth["channel"].map(dict(enumerate(channel_names(shape)))))
 
 
-def test_the_predict_rule_labels_every_potential_of_the_held_out_records(tiny_run):
-    project, held_out = tiny_run
+def test_the_predict_rule_labels_every_potential_of_the_held_out_records(predicted_run):
+    project, held_out = predicted_run
     predicted = pd.concat([pd.read_csv(f).assign(record=f.stem)
                            for f in sorted((project / "results/tiny/predict").glob("*.csv"))])
     merged = predicted.merge(truth_of(held_out), on=["record", "sample", "channel"])
@@ -59,8 +63,8 @@ def test_the_predict_rule_labels_every_potential_of_the_held_out_records(tiny_ru
     assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-3)
 
 
-def test_predict_on_a_test_record_reproduces_the_evaluation(tiny_run, tmp_path):
-    project, _ = tiny_run
+def test_predict_on_a_test_record_reproduces_the_evaluation(predicted_run, tmp_path):
+    project, _ = predicted_run
     evaluated = pd.read_csv(project / "results/tiny/predictions.csv")
     record = evaluated["record"].iat[0]
     assert main(["predict", "--model", str(project / "results/tiny/model/model.keras"), "--out",
@@ -72,34 +76,37 @@ def test_predict_on_a_test_record_reproduces_the_evaluation(tiny_run, tmp_path):
     assert np.allclose(merged["p_single_x"], merged["p_single_y"], atol=2e-3)
 
 
-def test_the_annotation_file_carries_the_predicted_classes(tiny_run):
-    project, held_out = tiny_run
+def test_the_annotation_file_carries_the_predicted_classes(predicted_run):
+    project, held_out = predicted_run
     out = project / "results/tiny/predict"
     ann = wfdb.rdann(str(out / "p01_r1"), "pred")
     table = pd.read_csv(out / "p01_r1.csv")
     assert ann.sample.tolist() == table["sample"].tolist()
     assert ann.aux_note == table["class"].tolist() and set(ann.symbol) == {'"'}
-    assert [f"E{c + 1:02d}" for c in ann.chan] == table["channel"].tolist()
+    shape = yaml.safe_load((ROOT / "configs/tiny.yaml").read_text())["simulate"]["array_shape"]
+    assert [channel_names(shape)[c] for c in ann.chan] == table["channel"].tolist()
 
 
-def test_detected_activations_find_the_simulated_potentials(tiny_run, tmp_path):
-    project, held_out = tiny_run
+def test_detected_activations_find_the_simulated_potentials(predicted_run, tmp_path):
+    project, held_out = predicted_run
     model = project / "results/tiny/model/model.keras"
     assert main(["predict", "--model", str(model), "--out", str(tmp_path), str(held_out / "p02_r1")]) == 0
     found = pd.read_csv(tmp_path / "p02_r1.csv")
     truth = truth_of(held_out).query("record == 'p02_r1'")
-    matched = 0
+    hits = []
     for channel, part in truth.groupby("channel"):
         detected = found.loc[found["channel"] == channel, "sample"].to_numpy()
         distance = np.abs(part["sample"].to_numpy()[:, None] - detected[None, :]).min(axis=1)
-        matched += int((distance <= 10).sum())  # 10 ms at 1 kHz
-    print(f"activations: {len(found)} found, {len(truth)} simulated, {matched} within 10 ms")
-    # the rest: double or fractionated potentials whose later deflection is the steepest
-    assert matched >= 0.85 * len(truth) and len(found) <= 1.1 * len(truth)
+        hits.append(part.assign(hit=distance <= 10))  # 10 ms at 1 kHz
+    hit_rate = pd.concat(hits).groupby("class")["hit"].mean()
+    print(f"activations: {len(found)} found, {len(truth)} simulated; within 10 ms: {hit_rate.to_dict()}")
+    # A single potential has one deflection to find; in a fractionated one the steepest fragment,
+    # which the detector takes, need not be the first, which marks the activation.
+    assert hit_rate["single"] >= 0.95 and 0.9 * len(truth) <= len(found) <= 1.1 * len(truth)
 
 
-def test_a_registered_model_predicts_through_its_models_uri(tiny_run, tmp_path, monkeypatch):
-    project, held_out = tiny_run
+def test_a_registered_model_predicts_through_its_models_uri(predicted_run, tmp_path, monkeypatch):
+    project, held_out = predicted_run
     monkeypatch.chdir(project)
     mlflow.set_tracking_uri("sqlite:///mlflow.db")
     logged = mlflow.search_logged_models(experiment_ids=[mlflow.get_experiment_by_name("tiny").experiment_id],
