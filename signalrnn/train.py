@@ -15,6 +15,7 @@ from signalrnn.errors import SignalrnnError
 from signalrnn.layout import Layout
 from signalrnn.model import build_model
 from signalrnn.records import read_header
+from signalrnn.resume import TrainingState
 from signalrnn.tracking import EpochMetrics, run_tags, use_experiment
 from signalrnn.window import RR_COLUMNS
 
@@ -100,7 +101,8 @@ def run_name(config: dict, layout: Layout) -> str:
 
 
 def train(config: dict, layout: Layout) -> str:
-    """Fit, save model + metadata + history; return the MLflow run id."""
+    """Fit (resuming a killed training of the same config), save model + metadata + history;
+    return the MLflow run id."""
     cfg = config["train"]
     classes = class_names(config)
     train_set, val_set = split_windows(config, layout, "train"), split_windows(config, layout, "val")
@@ -118,21 +120,22 @@ def train(config: dict, layout: Layout) -> str:
           f"{train_set.shape}, {train_set.n_features} features, classes {classes}, "
           f"backend {keras.backend.backend()}", flush=True)
     layout.model_dir.mkdir(parents=True, exist_ok=True)
+    state = TrainingState(layout.resume_dir, config_hash(config))
+    if state.epochs_done:
+        print(f"train: resuming after epoch {state.epochs_done} from {layout.resume_dir} "
+              f"(MLflow run {state.run_id})", flush=True)
     use_experiment(config)
-    with mlflow.start_run(run_name=run_name(config, layout)) as run:
+    resumed = state.run_id
+    with mlflow.start_run(run_id=resumed, run_name=None if resumed else run_name(config, layout)) as run:
+        if resumed is None:
+            state.remember_run(run.info.run_id)
+            mlflow.set_tags(run_tags(config) | ({} if layout.fold is None else {"fold": layout.fold}))
+            mlflow.log_params({k: str(v)[:500] for k, v in flatten(config).items()})
+            mlflow.log_params({"n_train_windows": len(train_set), "n_val_windows": len(val_set)})
+        model.fit(batches, validation_data=val_batches, epochs=cfg["epochs"], verbose=2,
+                  callbacks=[*state.callbacks(cfg["patience"]), EpochMetrics()])
+        state.finish(layout.history)
         layout.mlflow_run.write_text(json.dumps({"run_id": run.info.run_id}))
-        mlflow.set_tags(run_tags(config) | ({} if layout.fold is None else {"fold": layout.fold}))
-        mlflow.log_params({k: str(v)[:500] for k, v in flatten(config).items()})
-        mlflow.log_params({"n_train_windows": len(train_set), "n_val_windows": len(val_set)})
-        model.fit(
-            batches, validation_data=val_batches, epochs=cfg["epochs"], verbose=2,
-            callbacks=[
-                keras.callbacks.EarlyStopping("val_loss", patience=cfg["patience"],
-                                              restore_best_weights=True),
-                keras.callbacks.CSVLogger(str(layout.history)),
-                EpochMetrics(),
-            ],
-        )
         model.save(layout.model)
         layout.model_meta.write_text(json.dumps(model_metadata(config, train_set), indent=2))
         mlflow.log_artifact(str(layout.model_meta), "model_meta")
