@@ -53,22 +53,27 @@ def cmd_simulate(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_filter(config: dict, layout: Layout, args) -> None:
-    from signalrnn.filters import output_rate, preprocess
+    from signalrnn.filters import preprocess
     from signalrnn.records import read_record
 
     record = read_record(config["data_dir"], args.record)
-    filtered, n_missing = preprocess(record.signal, record.fs_hz, config["filter"])
-    if n_missing:
-        print(f"filter: {args.record}: interpolated {n_missing} missing (invalid) samples", flush=True)
-    fs_hz = output_rate(config["filter"], record.fs_hz)
-    _save_npy(layout.filtered(args.record), filtered)
-    print(f"filter: {args.record}: {filtered.shape[0]} samples x {filtered.shape[1]} channels "
-          f"at {fs_hz} Hz (recorded at {record.fs_hz} Hz)", flush=True)
+    done = preprocess(record.signal, record.fs_hz, config["filter"])
+    if done.n_interpolated:
+        print(f"filter: {args.record}: interpolated {done.n_interpolated} missing (invalid) samples",
+              flush=True)
+    if done.n_unusable:
+        print(f"filter: {args.record}: {done.n_unusable / record.fs_hz:.1f} channel-seconds missing or "
+              f"flat for {config['filter']['flat_ms']} ms or more, marked unusable", flush=True)
+    _save_npy(layout.filtered(args.record), done.signal)
+    print(f"filter: {args.record}: {done.signal.shape[0]} samples x {done.signal.shape[1]} channels "
+          f"at {done.fs_hz} Hz (recorded at {record.fs_hz} Hz)", flush=True)
 
 
 def cmd_annotate(config: dict, layout: Layout, args) -> None:
     from signalrnn.annotate import annotate_records
+    from signalrnn.records import require_one_rate
 
+    require_one_rate(config)
     events = annotate_records(config)
     layout.events.parent.mkdir(parents=True, exist_ok=True)
     events.to_csv(layout.events, index=False)
@@ -85,10 +90,11 @@ def cmd_window(config: dict, layout: Layout, args) -> None:
     events = events[events["record"] == args.record].reset_index(drop=True)
     signal = np.load(layout.filtered(args.record), mmap_mode="r")
     layout.windows_dir.mkdir(parents=True, exist_ok=True)
-    index = window_record(signal, output_rate(config["filter"], float(header.fs)),
-                          list(header.sig_name), events, config["window"],
-                          layout.windows(args.record), record_fs_hz=float(header.fs))
+    index, dropped = window_record(signal, output_rate(config["filter"], float(header.fs)),
+                                   list(header.sig_name), events, config["window"],
+                                   layout.windows(args.record), record_fs_hz=float(header.fs))
     index.to_csv(layout.window_index(args.record), index=False)
+    layout.window_drops(args.record).write_text(json.dumps({"events": len(events), **dropped}))
     print(f"window: {args.record}: {len(index)} windows", flush=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -90,10 +91,45 @@ def filter_signal(x: np.ndarray, fs_hz: float, settings: dict) -> np.ndarray:
     return out.astype(np.float32)
 
 
-def preprocess(x: np.ndarray, fs_hz: float, settings: dict) -> tuple[np.ndarray, int]:
-    """The filter step on raw ``x`` (samples, channels) at ``fs_hz``: missing samples interpolated,
-    resampled to ``output_rate``, filtered; returns the signal (float32) and the count of
-    interpolated samples. Training, predict and the SNR sweep all preprocess through here."""
+def unusable_samples(x: np.ndarray, fs_hz: float, flat_ms: float | None) -> np.ndarray:
+    """True (samples, channels) where ``x`` is missing (NaN) or constant for at least ``flat_ms``
+    ms on end: lead off, amplifier saturation, zero-filled gaps. ``flat_ms`` None: none."""
+    unusable = np.zeros(x.shape, dtype=bool)
+    if flat_ms is None or len(x) < 2:
+        return unusable
+    min_run = max(2, int(round(flat_ms * fs_hz / 1000)))
+    for ch in range(x.shape[1]):
+        col = x[:, ch]
+        same = (col[1:] == col[:-1]) | (np.isnan(col[1:]) & np.isnan(col[:-1]))
+        edges = np.diff(np.concatenate([[0], same.view(np.int8), [0]]))
+        starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        for start, stop in zip(starts, stops, strict=True):
+            if stop - start + 1 >= min_run:  # stop - start equal pairs = that many + 1 samples
+                unusable[start:stop + 1, ch] = True
+    return unusable
+
+
+@dataclass(frozen=True)
+class Preprocessed:
+    """A record after the filter step: ``signal`` (samples, channels) float32 at ``fs_hz``, NaN
+    where unusable; counts of interpolated and of unusable raw samples."""
+
+    signal: np.ndarray
+    fs_hz: float
+    n_interpolated: int
+    n_unusable: int
+
+
+def preprocess(x: np.ndarray, fs_hz: float, settings: dict) -> Preprocessed:
+    """The filter step on raw ``x`` (samples, channels) at ``fs_hz``: short gaps interpolated,
+    resampled to ``output_rate``, filtered, and stretches that are missing or flat for
+    ``flat_ms`` or longer set to NaN (windows touching them are dropped). Training, predict and
+    the SNR sweep all preprocess through here."""
+    unusable = unusable_samples(x, fs_hz, settings["flat_ms"])
     x, n_missing = fill_gaps(x)
     fs_out = output_rate(settings, fs_hz)
-    return filter_signal(resample(x, fs_hz, fs_out), fs_out, settings), n_missing
+    out = filter_signal(resample(x, fs_hz, fs_out), fs_out, settings)
+    if unusable.any():
+        at_raw = np.minimum((np.arange(len(out)) * (fs_hz / fs_out)).astype(int), len(x) - 1)
+        out[unusable[at_raw]] = np.nan
+    return Preprocessed(out, fs_out, n_missing, int(unusable.sum()))

@@ -56,6 +56,10 @@ class Layout:
     def window_index(self, record: str) -> Path:
         return self.windows_dir / f"{record}.csv"
 
+    def window_drops(self, record: str) -> Path:
+        """Counts of the record's events that got no window, by reason (JSON)."""
+        return self.windows_dir / f"{record}.dropped.json"
+
     @property
     def split(self) -> Path:
         return self.root / "split.csv"
@@ -75,6 +79,11 @@ class Layout:
     @property
     def history(self) -> Path:
         return self.model_dir / "history.csv"
+
+    @property
+    def resume_dir(self) -> Path:
+        """State of an unfinished training (see ``signalrnn.resume``); gone once it finishes."""
+        return self.model_dir / "resume"
 
     @property
     def mlflow_run(self) -> Path:

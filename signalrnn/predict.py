@@ -31,7 +31,14 @@ from signalrnn.errors import SignalrnnError
 from signalrnn.evaluate import load_model
 from signalrnn.filters import preprocess, resample_ratio
 from signalrnn.records import read_annotation, read_header
-from signalrnn.window import extract_windows, inside_record, normalize, rr_features, window_samples
+from signalrnn.window import (
+    extract_windows,
+    inside_record,
+    normalize,
+    rr_features,
+    usable_windows,
+    window_samples,
+)
 
 BLOCK_S = 60.0  # seconds of record read, filtered and classified at once
 MARGIN_S = 10.0  # extra seconds either side of a block: filter transients and windows stay inside
@@ -143,7 +150,7 @@ def read_blocks(path: Path, header: wfdb.Record, channels: list[str], meta: dict
             raise SignalrnnError(f"{path}: cannot read WFDB record ({type(exc).__name__}: {exc}); "
                                  "re-export or remove it") from None
         if filtered:
-            raw = preprocess(raw, fs, meta["filter"])[0]
+            raw = preprocess(raw, fs, {"flat_ms": None, **meta["filter"]}).signal
         yield Block(start, stop, first, raw)
 
 
@@ -172,7 +179,8 @@ def record_events(meta: dict, path: Path, header: wfdb.Record, channels: list[st
             if source == "qrs":
                 local = qrs_samples(block.signal[:, i], fs)
             else:
-                local = activation_samples(block.signal[:, i], rate, meta["events"]["refractory_ms"])
+                local = activation_samples(np.nan_to_num(block.signal[:, i]), rate,
+                                           meta["events"]["refractory_ms"])
             samples = block.first + np.round(local * fs / rate).astype(int)
             samples = samples[(samples >= block.start) & (samples < block.stop)]
             found.append(pd.DataFrame({"sample": samples, "channel": channel}))
@@ -194,7 +202,7 @@ def annotation_events(meta: dict, path: Path, names: list[str]) -> pd.DataFrame:
 def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: list[str],
              events: pd.DataFrame, batch_size: int = 256) -> np.ndarray:
     """Class probabilities (n_events, n_classes) of ``events``; NaN rows for events whose window
-    runs past either end of the record."""
+    runs past either end of the record or touches missing or flat signal."""
     meta, fs = trained.meta, float(header.fs)
     fs_out = float(meta["filter"]["resample_hz"] or fs)
     n_pre, n_post = window_samples(fs_out, meta["window"]["pre_ms"], meta["window"]["post_ms"])
@@ -211,6 +219,8 @@ def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: l
         centres = np.round(samples[rows] * fs_out / fs).astype(int) - round(block.first * fs_out / fs)
         inside = inside_record(centres, n_pre, n_post, len(block.signal))
         rows, centres = rows[inside], centres[inside]
+        usable = usable_windows(block.signal, centres, chans[rows], n_pre, n_post)
+        rows, centres = rows[usable], centres[usable]
         if len(rows):
             windows = normalize(extract_windows(block.signal, centres, chans[rows], n_pre, n_post),
                                 meta["window"]["normalize"])

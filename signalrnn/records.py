@@ -136,6 +136,20 @@ def read_header(data_dir: str | Path, name: str) -> wfdb.Record:
         ) from None
 
 
+def require_one_rate(config: dict) -> None:
+    """SignalrnnError when the records differ in sampling rate and ``filter.resample_hz`` does not
+    bring them to one: their windows would differ in length."""
+    if config["filter"]["resample_hz"] is not None:
+        return
+    first_at: dict[float, str] = {}
+    for name in record_names(config):
+        first_at.setdefault(float(read_header(config["data_dir"], name).fs), name)
+    if len(first_at) > 1:
+        rates = ", ".join(f"{name} at {fs_hz:g} Hz" for fs_hz, name in first_at.items())
+        raise SignalrnnError(f"filter.resample_hz: the records differ in sampling rate ({rates}); "
+                             "set filter.resample_hz to bring them to one rate")
+
+
 def read_record(data_dir: str | Path, name: str) -> Record:
     """Read a WFDB record in physical units; a missing or broken file raises SignalrnnError."""
     path = _header_path(data_dir, name)

@@ -21,6 +21,7 @@ from signalrnn.dataset import WindowSet
 from signalrnn.layout import Layout, snr_label
 from signalrnn.metrics import commonest_error
 from signalrnn.plots import example_windows_figure, snr_sweep_figure, training_curves_figure
+from signalrnn.records import record_names
 from signalrnn.split import split_folds
 from signalrnn.sweep import sweep_table
 from signalrnn.train import class_names, split_windows
@@ -76,6 +77,29 @@ def data_table(config: dict, layout: Layout) -> pd.DataFrame:
                      **{c: int(counts.get(c, 0)) for c in class_names(config)},
                      "windows": int(counts.sum())})
     return pd.DataFrame(rows)
+
+
+def dropped_table(config: dict, layout: Layout) -> pd.DataFrame:
+    """The records with events that got no window: their events, and those dropped by reason."""
+    rows = []
+    for record in record_names(config):
+        counts = json.loads(layout.window_drops(record).read_text())
+        if counts["edge"] or counts["unusable"]:
+            rows.append({"record": record, "events": counts["events"],
+                         "too near the record's ends": counts["edge"],
+                         "on missing or flat signal": counts["unusable"]})
+    return pd.DataFrame(rows)
+
+
+def dropped_section(config: dict, layout: Layout) -> str:
+    """The data section's note on events without a window; empty when every event has one."""
+    table = dropped_table(config, layout)
+    if table.empty:
+        return ""
+    flat = config["filter"]["flat_ms"]
+    return (f"<p>Events without a window, in no split: too near either end of the record for a "
+            f"{config['window']['pre_ms']} + {config['window']['post_ms']} ms window, or on a channel "
+            f"missing or flat for {flat} ms or more (lead off, saturation).</p>{_table(table)}")
 
 
 def sweep_results(config: dict, layout: Layout) -> pd.DataFrame | None:
@@ -450,7 +474,8 @@ def render_report(config: dict, layout: Layout) -> str:
 {summary_section(config, metrics, data, per_patient)}
 <section id="data"><h2>Data</h2>
 <p>Records from <code>{html.escape(config['data_dir'])}</code>, split by patient: no patient
-contributes to the test set and to training. Windows per class:</p>{_table(data)}</section>
+contributes to the test set and to training. Windows per class:</p>{_table(data)}
+{dropped_section(config, layout)}</section>
 <section id="methods"><h2>Methods</h2>
 {_table(methods_table(config, metrics.get("baseline_rule")), "text")}</section>
 {results_section(layout, metrics)}

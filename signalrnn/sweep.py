@@ -41,8 +41,8 @@ def window_simulated(config: dict, record: str, out_dir: Path) -> None:
         "sample": truth["sample"], "channel": np.array(channel_names(sim["array_shape"]))[truth["channel"]],
         "code": codes, "label": label_codes(codes, config["annotation"], record),
     })[EVENT_COLUMNS].dropna(subset=["label"]).reset_index(drop=True)
-    filtered = preprocess(signal, sim["fs_hz"], config["filter"])[0]
-    index = window_record(filtered, output_rate(config["filter"], sim["fs_hz"]),
+    filtered = preprocess(signal, sim["fs_hz"], config["filter"]).signal
+    index, _ = window_record(filtered, output_rate(config["filter"], sim["fs_hz"]),
                           channel_names(sim["array_shape"]), events, config["window"],
                           out_dir / f"{record}.npy", record_fs_hz=sim["fs_hz"])
     index.to_csv(out_dir / f"{record}.csv", index=False)

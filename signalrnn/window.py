@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 from signalrnn.errors import SignalrnnError
 
 CHUNK_WINDOWS = 4096  # windows held in memory at once while writing
+CHUNK_SAMPLES = 1 << 20  # samples of a record checked for NaN at once
 RR_COLUMNS = ["rr_prev_s", "rr_next_s", "rr_prev_ratio", "rr_next_ratio"]
 
 
@@ -92,29 +94,38 @@ def window_record(
     window_cfg: dict,
     out_npy: str | Path,
     record_fs_hz: float | None = None,
-) -> pd.DataFrame:
-    """Write the windows of one record's events to ``out_npy``; return the index of kept events.
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Write the windows of one record's events to ``out_npy`` (via a partial file).
 
     ``signal`` is sampled at ``fs_hz``; the events' samples at ``record_fs_hz`` (the rate of the
-    record and its annotations; default ``fs_hz``). The index keeps those samples, adds the
+    record and its annotations; default ``fs_hz``). Returns the index of the windows and how many
+    events were ``dropped`` (``edge``: too near either end; ``unusable``: the window touches NaN,
+    i.e. missing or flat signal). The index keeps those samples, adds the
     windows' rate ``fs_hz`` and, with ``window.rr_features``, the RR_COLUMNS. With
     ``window.median_difference`` each window also gets, as extra channels, its difference from
-    the record's median window. Events whose window would run past either end of the record
-    are dropped.
+    the record's median window.
     """
     record = events["record"].iat[0] if len(events) else Path(out_npy).stem
     record_fs_hz = record_fs_hz or fs_hz
+    n_pre, n_post = window_samples(fs_hz, window_cfg["pre_ms"], window_cfg["post_ms"])
+    if signal.shape[0] < n_pre + n_post:
+        raise SignalrnnError(
+            f"{record}: the record lasts {signal.shape[0] / fs_hz * 1000:g} ms, shorter than one "
+            f"window ({window_cfg['pre_ms']} + {window_cfg['post_ms']} ms); leave it out of records "
+            "or shorten window.pre_ms / window.post_ms")
     if window_cfg["rr_features"]:
         features = rr_features(events["sample"].to_numpy(), record_fs_hz, window_cfg["rr_local_beats"])
         events = events.assign(**dict(zip(RR_COLUMNS, features.T, strict=True)))
-    n_pre, n_post = window_samples(fs_hz, window_cfg["pre_ms"], window_cfg["post_ms"])
     centres = np.round(events["sample"].to_numpy() * (fs_hz / record_fs_hz)).astype(int)
-    keep = inside_record(centres, n_pre, n_post, signal.shape[0])
-    kept, centres = events[keep].reset_index(drop=True), centres[keep]
+    inside = inside_record(centres, n_pre, n_post, signal.shape[0])
+    kept, centres = events[inside].reset_index(drop=True), centres[inside]
     chans = channel_indices(kept, channel_names, window_cfg["channels"], record)
+    usable = usable_windows(signal, centres, chans, n_pre, n_post)
+    kept, centres, chans = kept[usable].reset_index(drop=True), centres[usable], chans[usable]
     n_channels = chans.shape[1] if len(kept) else _n_channels(window_cfg, channel_names)
     relative = window_cfg["median_difference"]
-    out = np.lib.format.open_memmap(out_npy, mode="w+", dtype=np.float32,
+    partial = Path(out_npy).with_suffix(".partial.npy")
+    out = np.lib.format.open_memmap(partial, mode="w+", dtype=np.float32,
                                     shape=(len(kept), n_pre + n_post, n_channels * (1 + relative)))
     for start in range(0, len(kept), CHUNK_WINDOWS):
         stop = start + CHUNK_WINDOWS
@@ -127,10 +138,31 @@ def window_record(
             out[start:stop, :, n_channels:] = out[start:stop, :, :n_channels] - usual
     out.flush()
     del out
-    if (~keep).any():
-        print(f"window: {record}: dropped {int((~keep).sum())} events too close to the record "
+    os.replace(partial, out_npy)
+    dropped = {"edge": int((~inside).sum()), "unusable": int((~usable).sum())}
+    if dropped["edge"]:
+        print(f"window: {record}: dropped {dropped['edge']} events too close to the record "
               f"edges for a {window_cfg['pre_ms']} + {window_cfg['post_ms']} ms window", flush=True)
-    return kept.assign(fs_hz=fs_hz)
+    if dropped["unusable"]:
+        print(f"window: {record}: dropped {dropped['unusable']} events whose window touches missing "
+              "or flat signal (filter.flat_ms)", flush=True)
+    return kept.assign(fs_hz=fs_hz), dropped
+
+
+def usable_windows(signal: np.ndarray, centres: np.ndarray, chans: np.ndarray, n_pre: int,
+                   n_post: int) -> np.ndarray:
+    """True for the windows whose channels ``chans`` (n, k) hold no NaN, i.e. nothing that the
+    filter step marked unusable; the record is read once in chunks, one channel at a time where
+    it has NaN."""
+    usable = np.ones(len(centres), dtype=bool)
+    with_nan = np.zeros(signal.shape[1], dtype=bool)
+    for start in range(0, signal.shape[0], CHUNK_SAMPLES):
+        with_nan |= np.isnan(signal[start:start + CHUNK_SAMPLES]).any(axis=0)
+    for ch in np.flatnonzero(with_nan):
+        count = np.concatenate([[0], np.cumsum(np.isnan(signal[:, ch]))])
+        touched = count[centres + n_post] - count[centres - n_pre] > 0
+        usable &= ~((chans == ch).any(axis=1) & touched)
+    return usable
 
 
 def _n_channels(window_cfg: dict, names: list[str]) -> int:

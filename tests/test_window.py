@@ -53,7 +53,7 @@ def test_zscore_gives_each_window_zero_mean_unit_sd():
 def test_window_record_writes_an_index_matching_the_npy(tmp_path):
     signal = np.arange(30, dtype=np.float32).reshape(15, 2)
     out = tmp_path / "r.npy"
-    index = window_record(signal, 1000, ["A", "B"], events([1, 4, 9, 13], ["A", "B", "A", "A"]),
+    index, _ = window_record(signal, 1000, ["A", "B"], events([1, 4, 9, 13], ["A", "B", "A", "A"]),
                           WINDOW, out)
     windows = np.load(out)
     assert index["sample"].tolist() == [4, 9]  # 1 and 13 are too close to the edges
@@ -82,7 +82,7 @@ def test_rr_features_are_the_neighbouring_intervals_and_their_ratio_to_the_local
 def test_windows_of_a_resampled_signal_are_cut_at_the_rescaled_samples(tmp_path):
     signal = np.arange(50, dtype=np.float32)[:, None]  # 50 samples at 100 Hz
     window = {**WINDOW, "pre_ms": 20, "post_ms": 30}   # 2 + 3 samples at 100 Hz
-    index = window_record(signal, 100, ["A"], events([80, 160, 196]), window, tmp_path / "r.npy",
+    index, _ = window_record(signal, 100, ["A"], events([80, 160, 196]), window, tmp_path / "r.npy",
                           record_fs_hz=400)            # the events' samples are at 400 Hz
     assert np.load(tmp_path / "r.npy")[:, :, 0].tolist() == [[18, 19, 20, 21, 22],
                                                              [38, 39, 40, 41, 42]]
@@ -92,7 +92,7 @@ def test_windows_of_a_resampled_signal_are_cut_at_the_rescaled_samples(tmp_path)
 
 def test_rr_features_travel_in_the_window_index_measured_before_edge_windows_drop(tmp_path):
     signal = np.zeros((1000, 1), np.float32)  # 10 s at 100 Hz
-    index = window_record(signal, 100, ["A"], events([100, 200, 300, 990]),
+    index, _ = window_record(signal, 100, ["A"], events([100, 200, 300, 990]),
                           {**WINDOW, "post_ms": 200, "rr_features": True}, tmp_path / "r.npy")
     assert index["sample"].tolist() == [100, 200, 300]  # 990 + 200 ms runs past the end
     np.testing.assert_allclose(index[RR_COLUMNS[:2]], [[1, 1], [1, 1], [1, 6.9]])

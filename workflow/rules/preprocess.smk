@@ -56,9 +56,11 @@ rule window:
     output:
         OUT.windows("{record}"),
         OUT.window_index("{record}"),
+        OUT.window_drops("{record}"),
     params:
         config=CONFIG_FILE,
         window=CONFIG["window"],
+        flat_ms=CONFIG["filter"]["flat_ms"],
     log:
         OUT.log("window/{record}"),
     benchmark:

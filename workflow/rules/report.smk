@@ -7,6 +7,7 @@ rule report:
         every_fold(lambda run: run.history) if CV else OUT.history,
         OUT.split,
         OUT.provenance,
+        expand(OUT.window_drops("{record}"), record=RECORDS),
         [OUT.table(name) for name in TABLES],
         # pooled folds have no hidden-state map (one model per fold)
         [OUT.figure(name) for name in (PREDICTION_FIGURES if CV else PREDICTION_FIGURES | MODEL_FIGURES)],

@@ -1,0 +1,118 @@
+"""Bad input: each case ends in one line on stderr that names the file or config key and what to
+do, a non-zero exit, and no output that looks complete. Missing records, broken headers, unknown
+annotation codes and bad config values have their tests beside the code that reads them."""
+
+import json
+
+import numpy as np
+import pytest
+import wfdb
+
+from signalrnn.cli import main
+from signalrnn.filters import preprocess
+from tests.conftest import write_yaml
+
+FS_HZ = 1000
+CONFIG = {"name": "bad", "data_dir": "data", "patient_regex": "^(p\\d+)_",
+          "annotation": {"classes": {"normal": ["N"], "ventricular": ["V"]}},
+          "window": {"pre_ms": 50, "post_ms": 50}}
+
+
+def write_record(name: str, signal: np.ndarray, fs_hz: int = FS_HZ) -> None:
+    """A two-channel record in data/ with alternating N and V beats every 400 ms."""
+    wfdb.wrsamp(name, fs=fs_hz, units=["mV", "mV"], sig_name=["I", "II"], p_signal=signal,
+                fmt=["16", "16"], adc_gain=[200, 200], baseline=[0, 0], write_dir="data")
+    beats = np.arange(300, max(len(signal) - 300, 301), 400)
+    wfdb.wrann(name, "atr", beats, np.array(["N", "V"] * len(beats))[:len(beats)], write_dir="data")
+
+
+def noise(n_samples: int = 4000) -> np.ndarray:
+    return np.random.default_rng(0).normal(0, 0.5, (n_samples, 2))
+
+
+@pytest.fixture
+def study(tmp_path, monkeypatch):
+    """Five one-record patients and a config in the current folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    for patient in range(5):
+        write_record(f"p{patient}_r1", noise())
+    write_yaml(tmp_path / "bad.yaml", CONFIG)
+    return tmp_path
+
+
+def one_line_error(capsys, *argv: str) -> str:
+    assert main(list(argv)) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    return err
+
+
+def test_a_missing_signal_file_is_named(study, capsys):
+    (study / "data/p1_r1.dat").unlink()
+    err = one_line_error(capsys, "filter", "--config", "bad.yaml", "--record", "p1_r1")
+    assert "data/p1_r1" in err and "re-export or remove it" in err
+    assert not (study / "results/bad/filtered/p1_r1.npy").exists()
+
+
+def test_a_signal_file_shorter_than_its_header_says_is_named(study, capsys):
+    dat = study / "data/p1_r1.dat"
+    dat.write_bytes(dat.read_bytes()[:1000])
+    err = one_line_error(capsys, "filter", "--config", "bad.yaml", "--record", "p1_r1")
+    assert "data/p1_r1" in err and "cannot read WFDB record" in err
+    assert not (study / "results/bad/filtered").exists()
+
+
+def test_a_record_shorter_than_one_window_is_named_with_the_keys_to_change(study, capsys):
+    write_record("p1_r1", noise(80))
+    assert main(["filter", "--config", "bad.yaml", "--record", "p1_r1"]) == 0
+    assert main(["annotate", "--config", "bad.yaml"]) == 0
+    capsys.readouterr()
+    err = one_line_error(capsys, "window", "--config", "bad.yaml", "--record", "p1_r1")
+    assert "p1_r1: the record lasts 80 ms, shorter than one window (50 + 50 ms)" in err
+    assert "window.pre_ms" in err
+    assert not list((study / "results/bad/windows").glob("p1_r1*"))
+
+
+def test_records_at_different_rates_need_resampling(study, capsys):
+    write_record("p3_r1", noise(2000), fs_hz=500)
+    err = one_line_error(capsys, "annotate", "--config", "bad.yaml")
+    assert "filter.resample_hz" in err and "p3_r1 at 500 Hz" in err
+    assert not (study / "results/bad/events.csv").exists()
+    write_yaml(study / "bad.yaml", {**CONFIG, "filter": {"resample_hz": 250}})
+    assert main(["annotate", "--config", "bad.yaml"]) == 0
+
+
+def test_a_corrupt_model_file_is_refused_by_evaluate(study, capsys):
+    model_dir = study / "results/bad/model"
+    model_dir.mkdir(parents=True)
+    (model_dir / "model.keras").write_bytes(b"not a zip file")
+    err = one_line_error(capsys, "evaluate", "--config", "bad.yaml")
+    assert "model.keras: cannot load the model" in err and "retrain" in err
+    assert not (study / "results/bad/metrics.json").exists()
+
+
+def test_flat_and_missing_stretches_are_marked_unusable_and_short_gaps_interpolated():
+    signal = noise()
+    signal[1000:1150, 0] = 2.5          # 150 ms saturated
+    signal[2000:2003, 1] = np.nan       # 3 missing samples: interpolated
+    signal[3000:3200, 1] = np.nan       # 200 ms missing
+    settings = {"resample_hz": None, "bandpass_hz": [1.0, 100.0], "order": 2, "notch_hz": None,
+                "notch_q": 30, "baseline_ms": None, "envelope_hz": None, "flat_ms": 100}
+    done = preprocess(signal, FS_HZ, settings)
+    unusable = np.isnan(done.signal)
+    assert unusable[1000:1150, 0].all() and unusable[3000:3200, 1].all()
+    assert unusable.sum() == 150 + 200 and done.n_interpolated == 3 + 200
+    assert not np.isnan(preprocess(signal, FS_HZ, {**settings, "flat_ms": None}).signal).any()
+
+
+def test_events_on_a_flat_channel_get_no_window_and_are_counted(study, capsys):
+    signal = noise()
+    signal[1200:2400, :] = 0.0         # lead off for 1.2 s: beats at 1500, 1900 and 2300 ms
+    write_record("p2_r1", signal)
+    for step in (["filter", "--record", "p2_r1"], ["annotate"], ["window", "--record", "p2_r1"]):
+        assert main([step[0], "--config", "bad.yaml", *step[1:]]) == 0
+    assert "dropped 3 events whose window touches missing or flat signal" in capsys.readouterr().out
+    dropped = json.loads((study / "results/bad/windows/p2_r1.dropped.json").read_text())
+    assert dropped == {"events": 9, "edge": 0, "unusable": 3}
+    assert np.load(study / "results/bad/windows/p2_r1.npy").shape[0] == 6
