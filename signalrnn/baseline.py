@@ -3,7 +3,7 @@
 A deflection is a stretch of falling signal (negative slope, between two zero crossings of the
 slope) whose steepest slope and whose fall (amplitude) both reach a fraction of the largest in
 the window. The rule counts the deflections, measures the interval from the first to the last
-steepest downslope and applies the class definitions (``simulate.potential_class``).
+steepest downslope and applies the class definitions (``potentials.potential_class``).
 
 The thresholds are relative, so the rule is scale-free: it reads the same z-scored windows as
 the model (an affine change of a window changes no decision), and it needs no calibration in mV,
@@ -22,7 +22,7 @@ import numpy as np
 from scipy.signal import savgol_filter
 
 from signalrnn.metrics import classification_metrics
-from signalrnn.simulate import potential_class
+from signalrnn.potentials import potential_class
 
 if TYPE_CHECKING:  # the rule itself needs no Keras
     from signalrnn.dataset import WindowSet

@@ -95,7 +95,7 @@ def _check_simulation(config: dict, source: str) -> None:
         if low > high:
             raise SignalrnnError(f"{source}: simulate.{key}: low {low} must not exceed high {high}")
     if baseline["enabled"]:
-        from signalrnn.simulate import CLASSES
+        from signalrnn.potentials import CLASSES
 
         if set(config["annotation"]["classes"]) != set(CLASSES):
             raise SignalrnnError(

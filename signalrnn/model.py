@@ -38,7 +38,8 @@ def build_model(
         x = keras.layers.Concatenate(name="lstm_and_rr")([x, features])
         x = keras.layers.Dense(model_cfg["units"], activation="relu", name="head")(x)
         inputs = {"window": inputs, "rr": features}
-    outputs = keras.layers.Dense(n_classes, activation="softmax", name="probabilities")(x)
+    # float32 softmax, also under mixed precision: probabilities are reported and calibrated
+    outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="probabilities")(x)
     model = keras.Model(inputs, outputs, name="signalrnn_lstm")
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),

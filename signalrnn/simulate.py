@@ -11,7 +11,7 @@ In short, for every record of a patient:
   side of a line of conduction block) with a probability that is high near the patient's block
   line, three to six within the patient's zone of slow, inhomogeneous conduction, one elsewhere;
 - its class follows from its deflections by the definitions of Konings et al. 1997 and de Groot
-  et al. 2010 (``potential_class``);
+  et al. 2010 (``potentials.potential_class``);
 - noise: white and 1/f noise at the patient's SNR, baseline wander, mains interference and
   far-field ventricular complexes at an irregular ventricular rhythm, optionally plus segments
   of real recordings.
@@ -31,9 +31,9 @@ import wfdb
 from scipy import signal as sps
 
 from signalrnn.errors import SignalrnnError
+from signalrnn.potentials import potential_class
 from signalrnn.records import read_record, simulated_record_names
 
-CLASSES = ("single", "short_double", "long_double", "fractionated")
 ACTIVATION_SYMBOL = "p"  # WFDB "P-wave peak": an atrial activation; the class is in aux_note
 TRUTH_FILE = "truth.csv"
 RECORD_NAME = re.compile(r"^p(\d+)_r(\d+)$")
@@ -52,17 +52,6 @@ def deflection(t_ms: np.ndarray, sigma_ms: float | np.ndarray, amplitude_mv: flo
     wave of depth A after, the steepest downslope at t = 0; ``sigma_ms`` sets the width."""
     u = t_ms / sigma_ms
     return -amplitude_mv * np.where(u < 0, r_ratio, 1.0) * u * np.exp(0.5 - 0.5 * u**2)
-
-
-def potential_class(n_deflections, interval_ms, double_cut_ms: float) -> np.ndarray:
-    """Class of potentials from their deflection count and first-to-last interval (ms).
-
-    One deflection (or none): single; two: short double below ``double_cut_ms``, else long
-    double; three or more: fractionated.
-    """
-    n, interval = np.asarray(n_deflections), np.asarray(interval_ms)
-    return np.select([n <= 1, (n == 2) & (interval < double_cut_ms), n == 2],
-                     list(CLASSES[:3]), CLASSES[3])
 
 
 def channel_names(array_shape: list[int]) -> list[str]:

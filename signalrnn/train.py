@@ -108,6 +108,7 @@ def train(config: dict, layout: Layout) -> str:
     train_set, val_set = split_windows(config, layout, "train"), split_windows(config, layout, "val")
     require_every_class(train_set, "train", classes)
     keras.utils.set_random_seed(cfg["seed"])
+    keras.mixed_precision.set_dtype_policy("mixed_float16" if cfg["mixed_precision"] else "float32")
     model = build_model(*train_set.shape, len(classes), config["model"], cfg["learning_rate"],
                         n_features=train_set.n_features)
     weights = class_weights(train_set.labels, len(classes), cfg["class_weight"],

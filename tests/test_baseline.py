@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from signalrnn.baseline import find_deflections, fit_rule, predict
-from signalrnn.simulate import CLASSES, deflection
+from signalrnn.potentials import CLASSES
+from signalrnn.simulate import deflection
 from signalrnn.window import normalize
 
 FS_HZ = 1000.0

@@ -82,3 +82,16 @@ def test_the_head_learns_from_rr_features_alone():
 def test_convolutions_shorten_the_sequence_the_lstm_reads():
     model = build_model(288, 1, 5, {**MODEL, "layers": 1, "conv_filters": [4, 8]}, 1e-3)
     assert model.get_layer(FINAL_LSTM).input.shape[1:] == (72, 8)  # 288 / 2 / 2 steps, 8 filters
+
+
+def test_mixed_precision_computes_in_float16_and_keeps_the_softmax_in_float32():
+    keras.mixed_precision.set_dtype_policy("mixed_float16")
+    try:
+        model = build_model(50, 2, 4, MODEL, 1e-3)
+    finally:
+        keras.mixed_precision.set_dtype_policy("float32")
+    lstm = model.get_layer(FINAL_LSTM)
+    assert lstm.compute_dtype == "float16" and lstm.variable_dtype == "float32"
+    assert model.get_layer("probabilities").compute_dtype == "float32"
+    probs = model.predict(np.zeros((3, 50, 2), np.float32), verbose=0)
+    assert probs.dtype == np.float32 and np.allclose(probs.sum(axis=1), 1, atol=1e-5)

@@ -8,15 +8,8 @@ import pytest
 import wfdb
 from scipy import signal
 
-from signalrnn.simulate import (
-    CLASSES,
-    TRUTH_FILE,
-    channel_names,
-    deflection,
-    potential_class,
-    simulate_dataset,
-    simulate_record,
-)
+from signalrnn.potentials import CLASSES, potential_class
+from signalrnn.simulate import TRUTH_FILE, channel_names, deflection, simulate_dataset, simulate_record
 
 QUIET = {"snr_db": 200, "wander_mv": [0, 0], "mains_mv": [0, 0], "far_field_mv": [0, 0]}
 
