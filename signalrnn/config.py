@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -16,8 +17,15 @@ from signalrnn.errors import SignalrnnError
 SCHEMA_PATH = Path(__file__).with_name("config.schema.yaml")
 
 
+@functools.cache
 def _schema() -> dict:
-    return yaml.safe_load(SCHEMA_PATH.read_text())
+    """The parsed schema (parsed once per process; nothing may modify it)."""
+    return yaml.load(SCHEMA_PATH.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(_schema())
 
 
 def _fill_defaults(instance: Any, schema: dict) -> None:
@@ -43,10 +51,9 @@ def _key_path(error: jsonschema.ValidationError) -> str:
 def validate_config(config: dict, source: str = "config") -> dict:
     """Return a default-filled copy of ``config``; raise SignalrnnError naming the bad key."""
     config = copy.deepcopy(config)
-    schema = _schema()
-    _fill_defaults(config, schema)
+    _fill_defaults(config, _schema())
     errors = sorted(
-        jsonschema.Draft202012Validator(schema).iter_errors(config),
+        _validator().iter_errors(config),
         key=lambda e: list(map(str, e.absolute_path)),
     )
     if errors:

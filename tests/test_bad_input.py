@@ -116,3 +116,20 @@ def test_events_on_a_flat_channel_get_no_window_and_are_counted(study, capsys):
     dropped = json.loads((study / "results/bad/windows/p2_r1.dropped.json").read_text())
     assert dropped == {"events": 9, "edge": 0, "unusable": 3}
     assert np.load(study / "results/bad/windows/p2_r1.npy").shape[0] == 6
+
+
+def test_a_train_split_without_some_class_is_named_before_training(study, capsys):
+    for patient in (0, 1):  # the two training patients have normal beats only
+        write_record(f"p{patient}_r1", noise())
+        wfdb.wrann(f"p{patient}_r1", "atr", np.arange(300, 3700, 400), ["N"] * 9, write_dir="data")
+    split = {"method": "records", "records": {"train": ["p0_r1", "p1_r1"], "val": ["p2_r1"],
+                                              "test": ["p3_r1", "p4_r1"]}}
+    write_yaml(study / "bad.yaml", {**CONFIG, "split": split})
+    steps = [["annotate"], ["split"], *(["filter", "--record", f"p{p}_r1"] for p in range(5)),
+             *(["window", "--record", f"p{p}_r1"] for p in range(5))]
+    for step in steps:
+        assert main([step[0], "--config", "bad.yaml", *step[1:]]) == 0
+    err = one_line_error(capsys, "train", "--config", "bad.yaml")
+    assert "the train split has no windows of class(es) ['ventricular']" in err
+    assert "split.seed" in err
+    assert not (study / "results/bad/model/model.keras").exists()

@@ -117,3 +117,5 @@ def test_two_jobs_log_to_one_shared_server_at_once(mlflow_server, tmp_path):
         runs = mlflow.search_runs(experiment_names=[name], output_format="list")
         assert len(runs) == 1 and runs[0].info.status == "FINISHED"
         assert 0 <= runs[0].data.metrics["test_macro_f1"] <= 1
+        champion = mlflow.MlflowClient().get_model_version_by_alias(name, "champion")
+        assert champion.run_id == runs[0].info.run_id
