@@ -115,8 +115,18 @@ def cmd_split(config: dict, layout: Layout, args) -> None:
 
 def cmd_train(config: dict, layout: Layout, args) -> None:
     from signalrnn.train import train
+    from signalrnn.tune import require_trial, with_settings
 
+    if args.trial is not None:
+        config = with_settings(config, require_trial(config, args.trial))
+        layout = layout.for_trial(args.trial)
     print(f"train: MLflow run {train(config, layout)}", flush=True)
+
+
+def cmd_select(config: dict, layout: Layout, args) -> None:
+    from signalrnn.tune import select
+
+    select(config, layout)
 
 
 def cmd_evaluate(config: dict, layout: Layout, args) -> None:
@@ -165,6 +175,7 @@ COMMANDS = {
     "split": (cmd_split, "patient-wise train / val / test assignment or cross-validation folds"),
     "train": (cmd_train, "train the LSTM (MLflow run)"),
     "evaluate": (cmd_evaluate, "test-split metrics (MLflow)"),
+    "select": (cmd_select, "the hyperparameter trial of lowest validation loss becomes the model (MLflow)"),
     "pool": (cmd_pool, "pooled metrics of all cross-validation folds (MLflow)"),
     "sweep": (cmd_sweep, "model and baseline on the test patients simulated at another SNR"),
     "report": (cmd_report, "self-contained HTML report"),
@@ -190,6 +201,8 @@ def parser() -> argparse.ArgumentParser:
             sub.add_argument("--out", help="output folder (default: the config's data_dir)")
         if name in ("train", "evaluate"):
             sub.add_argument("--fold", type=int, help="cross-validation fold (split.method: kfold)")
+        if name == "train":
+            sub.add_argument("--trial", help="hyperparameter trial (t00, t01, ...) of tune.grid")
     return top
 
 

@@ -92,6 +92,17 @@ def _check_consistency(config: dict, source: str) -> None:
         raise SignalrnnError(f"{source}: window.rr_features: needs beats as events (annotations or qrs), "
                              "not sliding windows")
     _check_simulation(config, source)
+    _check_tune(config, source)
+
+
+def _check_tune(config: dict, source: str) -> None:
+    """Grid keys name model / train settings, and every trial's config is valid."""
+    from signalrnn.tune import check_grid, trials, with_settings
+
+    check_grid(config, source)
+    for trial, settings in trials(config).items():
+        trial_config = with_settings({**config, "tune": {"grid": {}}}, settings)
+        validate_config(trial_config, f"{source}: tune.grid trial {trial} {settings}")
 
 
 def _check_simulation(config: dict, source: str) -> None:

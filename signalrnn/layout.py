@@ -16,11 +16,13 @@ class Layout:
     """Paths of the outputs of experiment ``results/<name>/``.
 
     With a ``fold`` (cross-validation), the model and its test results go to
-    ``results/<name>/folds/fold<k>/``; the data steps' outputs and the report stay shared.
+    ``results/<name>/folds/fold<k>/``; the data steps' outputs and the report stay shared. A
+    ``trial`` of the hyperparameter search trains into ``results/<name>/tune/<trial>/``.
     """
 
     root: Path
     fold: str | None = None
+    trial: str | None = None
 
     @classmethod
     def of(cls, name: str, results_dir: str | Path = "results") -> Layout:
@@ -30,10 +32,30 @@ class Layout:
         """The layout of cross-validation fold ``fold`` (a number or a Snakemake wildcard)."""
         return replace(self, fold=str(fold))
 
+    def for_trial(self, trial: str) -> Layout:
+        """The layout of hyperparameter trial ``trial`` (an id or a Snakemake wildcard)."""
+        return replace(self, trial=trial)
+
     @property
     def run_dir(self) -> Path:
         """Where one trained model and its evaluation live."""
+        if self.trial is not None:
+            return self.tune_dir / self.trial
         return self.root if self.fold is None else self.root / "folds" / f"fold{self.fold}"
+
+    @property
+    def tune_dir(self) -> Path:
+        return self.root / "tune"
+
+    @property
+    def tune_table(self) -> Path:
+        """Every trial of the search: settings, validation loss and accuracy, selected or not."""
+        return self.tune_dir / "trials.csv"
+
+    @property
+    def tune_selected(self) -> Path:
+        """The selected trial and its settings (JSON)."""
+        return self.tune_dir / "selected.json"
 
     @property
     def config(self) -> Path:

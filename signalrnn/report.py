@@ -25,6 +25,7 @@ from signalrnn.records import record_names
 from signalrnn.split import split_folds
 from signalrnn.sweep import sweep_table
 from signalrnn.train import class_names, split_windows
+from signalrnn.tune import selected_config
 
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:62rem;margin:2rem auto;
@@ -409,6 +410,18 @@ def folds_section(metrics: dict) -> str:
             f"fold; the pooled numbers above count every window once.</p>{_table(fold_table(metrics))}")
 
 
+def tune_section(layout: Layout) -> str:
+    """The hyperparameter search's trials (the methods show the selected settings); empty
+    without a search."""
+    if not layout.tune_table.is_file():
+        return ""
+    table = pd.read_csv(layout.tune_table).drop(columns="run_id")
+    table["selected"] = table["selected"].map({True: "selected", False: ""})
+    return ("<h3>Hyperparameter search</h3><p>Every trial trained on the training patients; the "
+            "lowest validation loss (at the trial's best epoch) selected the model above. The test "
+            f"patients scored only the selected trial.</p>{_table(table)}")
+
+
 def sweep_section(config: dict, layout: Layout) -> str:
     """The SNR sweep's HTML section (table and figure); empty without a sweep."""
     table = sweep_results(config, layout)
@@ -477,7 +490,8 @@ def render_report(config: dict, layout: Layout) -> str:
 contributes to the test set and to training. Windows per class:</p>{_table(data)}
 {dropped_section(config, layout)}</section>
 <section id="methods"><h2>Methods</h2>
-{_table(methods_table(config, metrics.get("baseline_rule")), "text")}</section>
+{_table(methods_table(selected_config(config, layout), metrics.get("baseline_rule")), "text")}
+{tune_section(layout)}</section>
 {results_section(layout, metrics)}
 {sweep_section(config, layout)}
 <section id="failures"><h2>Failure gallery</h2><p>Misclassified test windows, the most confident

@@ -95,9 +95,11 @@ class WeightedBatches(WindowBatches):
 
 
 def run_name(config: dict, layout: Layout) -> str:
-    """MLflow run name: ``<name>-<config hash>``, plus ``-fold<k>`` for a cross-validation fold."""
+    """MLflow run name: ``<name>-<config hash>``, plus ``-fold<k>`` for a cross-validation fold
+    or ``-<trial>`` for a hyperparameter trial."""
     fold = "" if layout.fold is None else f"-fold{layout.fold}"
-    return f"{config['name']}-{config_hash(config)}{fold}"
+    trial = "" if layout.trial is None else f"-{layout.trial}"
+    return f"{config['name']}-{config_hash(config)}{fold}{trial}"
 
 
 def train(config: dict, layout: Layout) -> str:
@@ -130,7 +132,8 @@ def train(config: dict, layout: Layout) -> str:
     with mlflow.start_run(run_id=resumed, run_name=None if resumed else run_name(config, layout)) as run:
         if resumed is None:
             state.remember_run(run.info.run_id)
-            mlflow.set_tags(run_tags(config) | ({} if layout.fold is None else {"fold": layout.fold}))
+            mlflow.set_tags(run_tags(config) | ({} if layout.fold is None else {"fold": layout.fold})
+                            | ({} if layout.trial is None else {"trial": layout.trial}))
             mlflow.log_params({k: str(v)[:500] for k, v in flatten(config).items()})
             mlflow.log_params({"n_train_windows": len(train_set), "n_val_windows": len(val_set)})
         model.fit(batches, validation_data=val_batches, epochs=cfg["epochs"], verbose=2,

@@ -10,6 +10,7 @@ from signalrnn.errors import SignalrnnError
 from signalrnn.layout import Layout, snr_label
 from signalrnn.records import folder_record_names, record_names, require_records
 from signalrnn.split import split_folds
+from signalrnn.tune import trials
 
 try:
     CONFIG = validate_config(config, "config")
@@ -35,6 +36,9 @@ RECORD_EXTENSIONS = ["hea", "dat"] + ([ANNOTATION_EXT] if needs_annotation_file(
 # Cross-validation trains and evaluates one model per fold (wildcard {fold}), then pools the folds.
 CV = CONFIG["split"]["method"] == "kfold"
 RUN = OUT.for_fold("{fold}") if CV else OUT
+# A hyperparameter search trains one model per trial ({trial}); select copies the best to OUT.
+TRIALS = list(trials(CONFIG))
+TRAINED = OUT.for_trial("{trial}") if TRIALS else RUN
 # Rules read the effective config from this file; params carry the sections a rule uses,
 # so that changing one section reruns only the rules that depend on it.
 OUT.root.mkdir(parents=True, exist_ok=True)
@@ -48,6 +52,7 @@ CONDA_ENV = "../../environment.yml"
 wildcard_constraints:
     record="[^/]+",
     fold=r"\d+",
+    trial=r"t\d+",
     snr="-?[0-9.]+",
 
 

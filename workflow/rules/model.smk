@@ -1,5 +1,6 @@
 # Training (one MLflow run) and its evaluation on the test split (same run, registered model);
-# with cross-validation one of each per fold ({fold}), then the folds' test predictions pooled.
+# with cross-validation one of each per fold ({fold}), then the folds' test predictions pooled;
+# with a hyperparameter search one training per trial ({trial}), the best on validation selected.
 
 
 rule train:
@@ -7,24 +8,51 @@ rule train:
         expand(OUT.windows("{record}"), record=RECORDS),
         OUT.split,
     output:
-        RUN.model,
-        RUN.model_meta,
-        RUN.history,
-        RUN.mlflow_run,
+        TRAINED.model,
+        TRAINED.model_meta,
+        TRAINED.history,
+        TRAINED.mlflow_run,
     params:
         config=CONFIG_FILE,
         fold=fold_option,
+        trial=lambda wildcards: f"--trial {wildcards.trial}" if TRIALS else "",
         model=CONFIG["model"],
         train=CONFIG["train"],
+        tune=CONFIG["tune"],
     threads: 8  # Snakemake lowers it to --cores on a smaller machine
     log:
-        RUN.log("train"),
+        TRAINED.log("train"),
     benchmark:
-        RUN.benchmark("train")
+        TRAINED.benchmark("train")
     conda:
         CONDA_ENV
     shell:
-        "signalrnn train --config {params.config} {params.fold} 2>&1 | tee {log}"
+        "signalrnn train --config {params.config} {params.fold} {params.trial} 2>&1 | tee {log}"
+
+
+if TRIALS:
+
+    rule select:
+        input:
+            expand(OUT.for_trial("{trial}").history, trial=TRIALS),
+            expand(OUT.for_trial("{trial}").model, trial=TRIALS),
+        output:
+            OUT.model,
+            OUT.model_meta,
+            OUT.history,
+            OUT.mlflow_run,
+            OUT.tune_table,
+            OUT.tune_selected,
+        params:
+            config=CONFIG_FILE,
+        log:
+            OUT.log("select"),
+        benchmark:
+            OUT.benchmark("select")
+        conda:
+            CONDA_ENV
+        shell:
+            "signalrnn select --config {params.config} > {log} 2>&1"
 
 
 rule evaluate:

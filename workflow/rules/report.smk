@@ -8,6 +8,7 @@ rule report:
         OUT.split,
         OUT.provenance,
         expand(OUT.window_drops("{record}"), record=RECORDS),
+        [OUT.tune_table] if TRIALS else [],
         [OUT.table(name) for name in TABLES],
         # pooled folds have no hidden-state map (one model per fold)
         [OUT.figure(name) for name in (PREDICTION_FIGURES if CV else PREDICTION_FIGURES | MODEL_FIGURES)],
