@@ -187,17 +187,22 @@ def evaluate(config: dict, layout: Layout) -> dict:
         # The tensorflow flavour stores the Keras 3 model as .keras; mlflow.keras.log_model
         # cannot save an input example (mlflow/mlflow#16183, open in MLflow 3.18). Naming the
         # requirements spares MLflow inferring them by reloading the model in a subprocess.
+        # A cross-validation fold's model is logged, not registered: folds are scored on
+        # different patients, so none of them is the experiment's model or a champion.
+        registered = config["name"] if layout.fold is None else None
         info = mlflow.tensorflow.log_model(
             model, name="model", signature=infer_signature(example, model.predict(example, verbose=0)),
-            input_example=example, registered_model_name=config["name"],
+            input_example=example, registered_model_name=registered,
             pip_requirements=[f"{name}=={version(name)}" for name in ("tensorflow", "keras")],
         )
-    champion = promote_champion(config["name"], info.registered_model_version, run_id,
-                                f"{SPLIT}_macro_f1")
-    print(f"evaluate: registered model {config['name']}: {champion}", flush=True)
-    _write_provenance(config, layout, run_id, prints, {
-        "registered_model": config["name"], "model_version": info.registered_model_version,
-        "champion": champion})
+    registry = {}
+    if registered:
+        champion = promote_champion(registered, info.registered_model_version, run_id,
+                                    f"{SPLIT}_macro_f1")
+        print(f"evaluate: registered model {registered}: {champion}", flush=True)
+        registry = {"registered_model": registered, "model_version": info.registered_model_version,
+                    "champion": champion}
+    _write_provenance(config, layout, run_id, prints, registry)
     return metrics
 
 
@@ -205,7 +210,7 @@ def pool_folds(config: dict, layout: Layout) -> dict:
     """Assess all cross-validation folds' test predictions pooled (each window once), with each
     fold's metrics under ``folds``; write the pooled metrics.json, predictions, tables and the
     figures made from predictions (no hidden states: each fold has its own model); log them to a
-    pooled MLflow run."""
+    pooled MLflow run, the parent of the folds' runs."""
     classes, folds = class_names(config), split_folds(layout.split)
     predictions = pd.concat(
         [pd.read_csv(layout.for_fold(k).predictions, dtype={"record": str, "patient": str})
@@ -222,6 +227,10 @@ def pool_folds(config: dict, layout: Layout) -> dict:
         layout.mlflow_run.write_text(json.dumps({"run_id": run.info.run_id}))
         mlflow.set_tags(run_tags(config) | {"folds": str(len(folds))})
         prints = _log_results(config, layout, metrics, tables, figures)
+    client = mlflow.MlflowClient()
+    for k in folds:  # the MLflow UI nests the fold runs under the pooled one
+        fold_run = json.loads(layout.for_fold(k).mlflow_run.read_text())["run_id"]
+        client.set_tag(fold_run, "mlflow.parentRunId", run.info.run_id)
     _write_provenance(config, layout, run.info.run_id, prints, {})
     return metrics
 

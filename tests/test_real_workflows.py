@@ -119,6 +119,10 @@ def test_iafdb_logs_one_mlflow_run_per_fold_and_one_pooled(iafdb_lopo):
     names = sorted(r.info.run_name.rsplit("-", 1)[-1] for r in runs)
     assert names == ["fold0", "fold1", "fold2", "fold3", "pooled"]
     assert all(r.info.status == "FINISHED" and "test_macro_f1" in r.data.metrics for r in runs)
+    pooled = next(r for r in runs if r.info.run_name.endswith("-pooled"))
+    assert all(r.data.tags["mlflow.parentRunId"] == pooled.info.run_id for r in runs if r is not pooled)
+    # folds are scored on different patients: none is registered, none can be champion
+    assert not mlflow.MlflowClient().search_model_versions("name = 'iafdb'")
 
 
 def test_ds1_alone_cannot_test_on_ds2_and_says_how_to_cross_validate(real_data, project):
