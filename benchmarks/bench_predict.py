@@ -4,7 +4,8 @@
 predict's time includes everything: reading the record in blocks, filtering, windowing,
 normalising, the model, and writing the CSV and WFDB annotations. Both use an untrained model of
 configs/default.yaml's architecture (weights do not change the work) on one simulated record of
-8 electrograms at 1 kHz with its own annotations as events. A first short run warms up the model.
+configs/default.yaml's electrode array at 1 kHz with its own annotations as events. A first
+short run warms up the model.
 
     python benchmarks/bench_predict.py [--minutes 5] [--batch-size 256]
 """
@@ -63,7 +64,8 @@ def main() -> None:
         model.predict(in_memory, batch_size=args.batch_size, verbose=0)
         bare = len(table) / (time.perf_counter() - start)
 
-    print(f"backend {keras.backend.backend()}, {args.minutes:g} min record, 8 channels at "
+    n_channels = int(np.prod(config["simulate"]["array_shape"]))
+    print(f"backend {keras.backend.backend()}, {args.minutes:g} min record, {n_channels} channels at "
           f"{fs_hz:g} Hz, {len(table)} windows of {length} x 1, batch {args.batch_size}")
     print(f"  bare model.predict (windows in memory)  {bare:10.0f} windows/s")
     print(f"  signalrnn predict (record -> files)     {pipeline:10.0f} windows/s")
