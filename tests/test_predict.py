@@ -16,7 +16,7 @@ import yaml
 from signalrnn.cli import main
 from signalrnn.config import load_config, validate_config
 from signalrnn.detect import activation_samples
-from signalrnn.filters import filter_signal, resample
+from signalrnn.filters import preprocess
 from signalrnn.model import build_model
 from signalrnn.predict import BLOCK_S, read_blocks
 from signalrnn.simulate import channel_names, simulate_dataset
@@ -126,10 +126,9 @@ def test_blocks_filter_like_the_whole_record(tmp_path):
     wfdb.wrsamp("long", fs=fs, units=["mV"] * 2, sig_name=["A", "B"], p_signal=signal,
                 fmt=["32"] * 2, adc_gain=[1e5] * 2, baseline=[0, 0], write_dir=str(tmp_path))
     settings = {"resample_hz": 250.0, "bandpass_hz": [1.0, 100.0], "order": 4, "notch_hz": 50.0,
-                "notch_q": 30, "baseline_ms": 200.0}
+                "notch_q": 30, "baseline_ms": 200.0, "envelope_hz": None, "flat_ms": 100}
     header = wfdb.rdheader(str(tmp_path / "long"))
-    signal = wfdb.rdrecord(str(tmp_path / "long")).p_signal
-    whole = filter_signal(resample(signal, fs, 250.0), 250.0, settings)
+    whole = preprocess(wfdb.rdrecord(str(tmp_path / "long")).p_signal, fs, settings).signal
     blocks = list(read_blocks(tmp_path / "long", header, ["A", "B"], {"filter": settings}))
     assert len(blocks) == 3
     for block in blocks:
