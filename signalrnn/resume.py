@@ -16,6 +16,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pandas as pd
+from keras.callbacks import Callback
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -83,12 +84,14 @@ class TrainingState:
     def remember_run(self, run_id: str) -> None:
         _write_atomic(self.folder / "mlflow_run.json", json.dumps({"run_id": run_id}))
 
-    def callbacks(self, patience: int) -> list[keras.callbacks.Callback]:
-        """Early stopping that survives restarts, the appended history and, last, the checkpoint
-        of every epoch: an epoch counts as done only once all three are saved."""
+    def callbacks(self, patience: int, loggers: list[Callback]) -> list[Callback]:
+        """Early stopping that survives restarts, the appended history, ``loggers`` (e.g. to
+        MLflow) and, last, the checkpoint of every epoch: an epoch counts as done only once all
+        the others have seen it (a kill in between makes the resumed training redo it)."""
         return [
             ResumableEarlyStopping(self.folder, patience),
             keras.callbacks.CSVLogger(str(self.history), append=True),
+            *loggers,
             keras.callbacks.BackupAndRestore(str(self.folder / "keras"), delete_checkpoint=False),
         ]
 

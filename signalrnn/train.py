@@ -137,7 +137,7 @@ def train(config: dict, layout: Layout) -> str:
             mlflow.log_params({k: str(v)[:500] for k, v in flatten(config).items()})
             mlflow.log_params({"n_train_windows": len(train_set), "n_val_windows": len(val_set)})
         model.fit(batches, validation_data=val_batches, epochs=cfg["epochs"], verbose=2,
-                  callbacks=[*state.callbacks(cfg["patience"]), EpochMetrics()])
+                  callbacks=state.callbacks(cfg["patience"], [EpochMetrics()]))
         state.finish(layout.history)
         layout.mlflow_run.write_text(json.dumps({"run_id": run.info.run_id}))
         model.save(layout.model)
