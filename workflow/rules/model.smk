@@ -45,6 +45,7 @@ if TRIALS:
             OUT.tune_selected,
         params:
             config=CONFIG_FILE,
+            tune=CONFIG["tune"],
         log:
             OUT.log("select"),
         benchmark:
