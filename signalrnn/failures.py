@@ -17,7 +17,7 @@ from signalrnn.window import window_samples
 class FailureTrace:
     """One misclassified window in context: ``raw`` (mV) on ``time_ms`` and ``filtered`` (mV, at
     the filter step's rate) on ``filtered_time_ms`` (0 = the annotated event), the window's span
-    ``window_ms`` and the prediction table's row."""
+    ``window_ms``, the event's time in the record ``event_s`` and the prediction table's row."""
 
     time_ms: np.ndarray
     filtered_time_ms: np.ndarray
@@ -25,6 +25,7 @@ class FailureTrace:
     raw: np.ndarray
     filtered: np.ndarray
     channel: str
+    event_s: float
     row: pd.Series
 
 
@@ -56,7 +57,8 @@ def failure_traces(failures: pd.DataFrame, config: dict, layout: Layout) -> list
         traces.append(FailureTrace(
             time_ms=raw_ms, filtered_time_ms=filtered_ms,
             window_ms=(-config["window"]["pre_ms"], config["window"]["post_ms"]),
-            raw=raw, filtered=filtered, channel=record.channels[channel], row=row,
+            raw=raw, filtered=filtered, channel=record.channels[channel],
+            event_s=int(row["sample"]) / record.fs_hz, row=row,
         ))
     return traces
 

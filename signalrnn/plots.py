@@ -175,7 +175,7 @@ def failure_gallery_figure(traces: list) -> plt.Figure:
             ax.set_ylabel(f"{kind} (mV)", fontsize=8)
             ax.tick_params(labelsize=7)
         raw.set_title(f"{row['record']} (patient {row['patient']}), {trace.channel}, "
-                      f"t = {row['sample'] / row['fs_hz']:.3f} s", fontsize=8, loc="left")
+                      f"t = {trace.event_s:.3f} s", fontsize=8, loc="left")
         filtered.set_title(f"true {row['label']}, predicted {row['predicted']} "
                            f"(p = {row['probability']:.2f})", fontsize=8, loc="left", color="C3")
     if not traces:

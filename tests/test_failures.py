@@ -56,3 +56,4 @@ def test_a_resampled_filtered_trace_is_cut_at_its_own_rate(tmp_path):
     assert trace.filtered_time_ms[0] == -160 and trace.filtered_time_ms[1] == -156  # 4 ms steps
     at_event = np.flatnonzero(trace.filtered_time_ms == 0)[0]
     assert trace.filtered[at_event] == pytest.approx(signal[1000, 0], abs=1e-6)
+    assert trace.event_s == 1.0  # sample 1000 at the record's 1000 Hz, not the windows' 250 Hz
