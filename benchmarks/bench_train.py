@@ -89,6 +89,7 @@ def main() -> None:
                 rates[name] = windows_per_second(model, batches, len(windows), args.epochs)
 
     lstm = model.get_layer(FINAL_LSTM)
+    lstm = getattr(lstm, "forward_layer", lstm)  # a bidirectional LSTM: both directions alike
     fused = keras.src.backend.cudnn_ok(lstm.cell.activation, lstm.cell.recurrent_activation,
                                        lstm.unroll, lstm.cell.use_bias)
     print(f"backend {keras.backend.backend()}, fused cuDNN LSTM usable: {fused}, "

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.conftest import BIN, copy_project, free_port, snakemake, wait_for
+from tests.conftest import BIN, copy_project, free_port, snakemake, wait_for, write_yaml
 
 
 def require(ready: bool, what: str) -> None:
@@ -41,7 +41,7 @@ def derived_config(project: Path, name: str, **changes) -> str:
     """configs/<name>.yaml: the tiny config renamed, with ``changes`` to top-level sections."""
     config = yaml.safe_load((project / "configs/tiny.yaml").read_text())
     config.update(name=name, data_dir=f"data/{name}", **changes)
-    (project / f"configs/{name}.yaml").write_text(yaml.safe_dump(config))
+    write_yaml(project / f"configs/{name}.yaml", config)
     return f"configs/{name}.yaml"
 
 
@@ -59,7 +59,7 @@ def test_tiny_config_runs_through_slurm_and_matches_a_local_run(tiny_run, tmp_pa
     cluster = copy_project(tmp_path)
     # the tiny config without its SNR sweep, which only feeds the report: fewer jobs to wait for
     tiny = yaml.safe_load((cluster / "configs/tiny.yaml").read_text())
-    (cluster / "configs/tiny_no_sweep.yaml").write_text(yaml.safe_dump({**tiny, "sweep": {"snr_db": []}}))
+    write_yaml(cluster / "configs/tiny_no_sweep.yaml", {**tiny, "sweep": {"snr_db": []}})
     result = snakemake(cluster, "--configfile", "configs/tiny_no_sweep.yaml", *SLURM_ON_ONE_SMALL_NODE)
     assert result.returncode == 0, result.stderr[-3000:]
 
