@@ -103,9 +103,9 @@ def unusable_samples(x: np.ndarray, fs_hz: float, flat_ms: float | None) -> np.n
         same = (col[1:] == col[:-1]) | (np.isnan(col[1:]) & np.isnan(col[:-1]))
         edges = np.diff(np.concatenate([[0], same.view(np.int8), [0]]))
         starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        for start, stop in zip(starts, stops, strict=True):
-            if stop - start + 1 >= min_run:  # stop - start equal pairs = that many + 1 samples
-                unusable[start:stop + 1, ch] = True
+        long = stops - starts + 1 >= min_run  # stop - start equal neighbours: one more sample
+        for start, stop in zip(starts[long], stops[long], strict=True):
+            unusable[start:stop + 1, ch] = True
     return unusable
 
 
