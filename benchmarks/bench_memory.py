@@ -33,7 +33,7 @@ def main() -> None:
     config["train"]["epochs"] = 1
     with tempfile.TemporaryDirectory() as tmp:
         project = copy_project(Path(tmp))
-        (project / "configs/memory.yaml").write_text(yaml.safe_dump(config))
+        (project / "configs/memory.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
         start = time.perf_counter()
         subprocess.run([str(Path(sys.executable).parent / "snakemake"), "--cores", str(args.cores),
                         "--configfile", "configs/memory.yaml", "--until", "train", "--quiet"],

@@ -79,7 +79,7 @@ def main() -> None:
     config.update(name="bench", data_dir=str(data_dir), split={"method": "kfold"})
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        (tmp / "bench.yaml").write_text(yaml.safe_dump(config))
+        (tmp / "bench.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
         t_floor = best_of_two(lambda: floor(data_dir, records))
         t_pipe = best_of_two(lambda: pipeline(tmp / "bench.yaml", tmp / "results", records))
         n_windows = sum(len(np.load(p, mmap_mode="r")) for p in (tmp / "results/bench/windows").glob("*.npy"))
