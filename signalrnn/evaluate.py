@@ -156,15 +156,15 @@ def evaluate(config: dict, layout: Layout) -> dict:
     model = load_model(layout.model)
     test_set = split_windows(config, layout, SPLIT)
     probs, hidden = predict(model, test_set, batch_size)
+    val_set = split_windows(config, layout, "val")  # fits the temperature and the baseline rule
     temperature = None
     if cfg["temperature_scaling"]:
-        val_set = split_windows(config, layout, "val")
         temperature = fit_temperature(predict(model, val_set, batch_size)[0], val_set.labels)
     fold = {} if layout.fold is None else {"fold": int(layout.fold)}
     patients = test_set.index["patient"].astype(str).to_numpy()
     metrics = assess(test_set.labels, probs, patients, classes, SPLIT, cfg, temperature) | fold
     if config["baseline"]["enabled"]:
-        rule = fit_on(split_windows(config, layout, "val"), config["baseline"]["double_cut_ms"])
+        rule = fit_on(val_set, config["baseline"]["double_cut_ms"])
         metrics["baseline_rule"] = rule
         metrics["baseline"] = label_metrics(test_set.labels, predict_windows(test_set, rule), patients,
                                             classes, SPLIT, cfg)

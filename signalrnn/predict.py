@@ -29,7 +29,7 @@ from wfdb.io.annotation import ann_label_table
 from signalrnn.detect import activation_samples, qrs_samples, sliding_samples
 from signalrnn.errors import SignalrnnError
 from signalrnn.evaluate import load_model
-from signalrnn.filters import preprocess, resample_ratio
+from signalrnn.filters import output_rate, preprocess, resample_ratio
 from signalrnn.records import read_annotation, read_header
 from signalrnn.window import (
     extract_windows,
@@ -136,7 +136,7 @@ def read_blocks(path: Path, header: wfdb.Record, channels: list[str], meta: dict
     resampled samples line up with those of the whole record.
     """
     fs, n = float(header.fs), int(header.sig_len)
-    fs_out = float(meta["filter"]["resample_hz"] or fs)
+    fs_out = output_rate(meta["filter"], fs)
     step = resample_ratio(fs, fs_out).denominator
     block = int(np.ceil(BLOCK_S * fs / step)) * step
     margin = int(np.ceil(MARGIN_S * fs / step)) * step
@@ -174,7 +174,7 @@ def record_events(meta: dict, path: Path, header: wfdb.Record, channels: list[st
         detect_on = channels if meta["window"]["channels"] == "annotated" else channels[:1]
     found = []
     for block in read_blocks(path, header, detect_on, meta, filtered=source == "activations"):
-        rate = fs if source == "qrs" else float(meta["filter"]["resample_hz"] or fs)
+        rate = fs if source == "qrs" else output_rate(meta["filter"], fs)
         for i, channel in enumerate(detect_on):
             if source == "qrs":
                 local = qrs_samples(block.signal[:, i], fs)
@@ -204,7 +204,7 @@ def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: l
     """Class probabilities (n_events, n_classes) of ``events``; NaN rows for events whose window
     runs past either end of the record or touches missing or flat signal."""
     meta, fs = trained.meta, float(header.fs)
-    fs_out = float(meta["filter"]["resample_hz"] or fs)
+    fs_out = output_rate(meta["filter"], fs)
     n_pre, n_post = window_samples(fs_out, meta["window"]["pre_ms"], meta["window"]["post_ms"])
     per_event = meta["window"]["channels"] == "annotated"
     index = {c: i for i, c in enumerate(channels)}

@@ -22,7 +22,7 @@ from signalrnn.annotate import EVENT_COLUMNS, label_codes
 from signalrnn.baseline import predict_windows
 from signalrnn.dataset import WindowSet
 from signalrnn.evaluate import SPLIT, load_model, predict
-from signalrnn.filters import output_rate, preprocess
+from signalrnn.filters import preprocess
 from signalrnn.layout import Layout
 from signalrnn.metrics import classification_metrics
 from signalrnn.records import patient_of
@@ -35,16 +35,16 @@ def window_simulated(config: dict, record: str, out_dir: Path) -> None:
     """Simulate ``record`` with ``config["simulate"]``, filter it and write its windows to ``out_dir``."""
     sim = config["simulate"]
     signal, truth = simulate_record(sim, record)
+    channels = channel_names(sim["array_shape"])
     codes = truth["class"].tolist()
     events = pd.DataFrame({
         "record": record, "patient": patient_of(record, config["patient_regex"]),
-        "sample": truth["sample"], "channel": np.array(channel_names(sim["array_shape"]))[truth["channel"]],
+        "sample": truth["sample"], "channel": np.array(channels)[truth["channel"]],
         "code": codes, "label": label_codes(codes, config["annotation"], record),
     })[EVENT_COLUMNS].dropna(subset=["label"]).reset_index(drop=True)
-    filtered = preprocess(signal, sim["fs_hz"], config["filter"]).signal
-    index, _ = window_record(filtered, output_rate(config["filter"], sim["fs_hz"]),
-                          channel_names(sim["array_shape"]), events, config["window"],
-                          out_dir / f"{record}.npy", record_fs_hz=sim["fs_hz"])
+    filtered = preprocess(signal, sim["fs_hz"], config["filter"])
+    index, _ = window_record(filtered.signal, filtered.fs_hz, channels, events, config["window"],
+                             out_dir / f"{record}.npy", record_fs_hz=sim["fs_hz"])
     index.to_csv(out_dir / f"{record}.csv", index=False)
 
 
