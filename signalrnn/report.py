@@ -273,6 +273,15 @@ def baseline_settings(rule: dict) -> str:
             "more = fractionated; thresholds chosen on the validation split")
 
 
+def noise_settings(noise: dict | None) -> str:
+    """The noise augmentation of training, as a clause of the methods table ('' when off)."""
+    if noise is None:
+        return ""
+    low, high = noise["snr_db"]
+    return (f"; {noise['fraction']:.0%} of each training batch with band-limited white noise at "
+            f"{low:g}-{high:g} dB SNR (window power over noise power)")
+
+
 def methods_table(config: dict, baseline_rule: dict | None = None) -> pd.DataFrame:
     win, model, ev = config["window"], config["model"], config["evaluate"]
     events, labels = config["events"], config["annotation"]
@@ -302,7 +311,8 @@ def methods_table(config: dict, baseline_rule: dict | None = None) -> pd.DataFra
             f"stopping on val loss (patience {config['train']['patience']}), class weights "
             f"{config['train']['class_weight']}"
             + (f" (at most {config['train']['max_class_weight']})"
-               if config["train"]["max_class_weight"] else ""))},
+               if config["train"]["max_class_weight"] else "")
+            + noise_settings(config["train"]["noise_augmentation"]))},
         {"step": "evaluation", "settings": (
             ("each fold's test patients, pooled" if config["split"]["method"] == "kfold"
              else "test split only")

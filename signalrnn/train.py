@@ -9,6 +9,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 
+from signalrnn.augment import NoiseAugmentation
 from signalrnn.config import config_hash, flatten
 from signalrnn.dataset import WindowBatches, WindowSet
 from signalrnn.errors import SignalrnnError
@@ -82,16 +83,30 @@ def model_metadata(config: dict, windows: WindowSet) -> dict:
     }
 
 
-class WeightedBatches(WindowBatches):
-    """Training batches with a per-sample weight from the class weights."""
+class TrainingBatches(WindowBatches):
+    """Training batches: a per-sample weight from the class weights and, with ``augment``, noisy
+    copies of some windows. The noise is seeded by (seed, epoch, batch), so it does not depend on
+    the order in which the reader threads fetch batches."""
 
-    def __init__(self, windows: WindowSet, weights: np.ndarray, **kwargs):
-        super().__init__(windows, **kwargs)
+    def __init__(self, windows: WindowSet, weights: np.ndarray,
+                 augment: NoiseAugmentation | None = None, seed: int = 0, **kwargs):
+        super().__init__(windows, seed=seed, **kwargs)
         self.weights = weights.astype(np.float32)
+        self.augment = augment
+        self.seed = seed
+        self.epoch = 0
 
     def __getitem__(self, i: int):
         x, y = super().__getitem__(i)
+        if self.augment is not None:
+            rng = np.random.default_rng([self.seed, self.epoch, i])
+            x = (x | {"window": self.augment(x["window"], rng)} if isinstance(x, dict)
+                 else self.augment(x, rng))
         return x, y, self.weights[y]
+
+    def on_epoch_end(self) -> None:
+        super().on_epoch_end()
+        self.epoch += 1
 
 
 def run_name(config: dict, layout: Layout) -> str:
@@ -115,8 +130,9 @@ def train(config: dict, layout: Layout) -> str:
                         n_features=train_set.n_features)
     weights = class_weights(train_set.labels, len(classes), cfg["class_weight"],
                             cfg["max_class_weight"])
-    batches = WeightedBatches(train_set, weights, batch_size=cfg["batch_size"], shuffle=True,
-                              seed=cfg["seed"])
+    augment = NoiseAugmentation.from_config(config, float(train_set.index["fs_hz"].iat[0]))
+    batches = TrainingBatches(train_set, weights, augment, seed=cfg["seed"],
+                              batch_size=cfg["batch_size"], shuffle=True)
     val_batches = WindowBatches(val_set, batch_size=cfg["batch_size"], shuffle=False)
     fold = "" if layout.fold is None else f"fold {layout.fold}: "
     print(f"train: {fold}{len(train_set)} train / {len(val_set)} val windows of shape "

@@ -39,6 +39,8 @@ def test_defaults_are_filled_from_the_schema():
         ({"simulate": {"array_shape": [8]}}, "simulate.array_shape"),
         ({"baseline": {"enabled": True}}, "baseline.enabled"),
         ({"sweep": {"snr_db": [10]}}, "sweep.snr_db"),
+        ({"train": {"noise_augmentation": {"snr_db": [30, 0]}}}, "train.noise_augmentation.snr_db"),
+        ({"train": {"noise_augmentation": {"fraction": 0.5}}}, "train.noise_augmentation"),
     ],
 )
 def test_bad_values_name_the_key(change, named):

@@ -1,11 +1,14 @@
-"""The plain-language summary states the numbers with intervals, and the baseline when there is one."""
+"""The plain-language summary states the numbers with intervals, and the baseline when there is one;
+the methods table says how the model was trained."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from signalrnn.config import load_config
 from signalrnn.evaluate import assess
-from signalrnn.report import summary_points
+from signalrnn.report import methods_table, summary_points
+from tests.conftest import ROOT
 
 CLASSES = ["single", "double"]
 EVALUATE = {"bootstrap_resamples": 200, "bootstrap_seed": 0, "calibration_bins": 10}
@@ -43,3 +46,11 @@ def test_the_summary_compares_with_the_baseline_when_there_is_one(metrics):
 def test_one_patient_gives_no_interval(metrics):
     metrics["ci"] = None
     assert "no confidence interval can be given" in " ".join(summary_points(metrics, PER_PATIENT))
+
+
+def test_the_methods_say_how_training_windows_were_augmented():
+    config = load_config(ROOT / "configs" / "tiny.yaml")
+    training = methods_table(config).set_index("step").loc["training", "settings"]
+    assert "50% of each training batch with band-limited white noise at 0-30 dB SNR" in training
+    config["train"]["noise_augmentation"] = None
+    assert "noise" not in methods_table(config).set_index("step").loc["training", "settings"]
