@@ -4,10 +4,12 @@
 predict's time includes everything: reading the record in blocks, filtering, windowing,
 normalising, the model, and writing the CSV and WFDB annotations. Both use an untrained model of
 configs/default.yaml's architecture (weights do not change the work) on one simulated record of
-configs/default.yaml's electrode array at 1 kHz with its own annotations as events. A first
-short run warms up the model.
+configs/default.yaml's electrode array at 1 kHz with its own annotations as events. The model
+is warmed up on a full and a partial batch first; each side then runs ``--repeats`` times,
+interleaved, and the benchmark prints the median and range of each and of the run-by-run ratio
+(throughput on a shared 2-core machine varies by a third between runs).
 
-    python benchmarks/bench_predict.py [--minutes 5] [--batch-size 256]
+    python benchmarks/bench_predict.py [--minutes 5] [--batch-size 256] [--repeats 5]
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved runs of each")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -52,24 +55,31 @@ def main() -> None:
                                   index=pd.DataFrame({"record": ["p01_r1"], "fs_hz": [fs_hz]}))
         model = build_model(length, 1, len(config["annotation"]["classes"]), config["model"], 1e-3)
         trained = TrainedModel(model, json.loads(json.dumps(model_metadata(config, windows))))
-        model.predict(np.zeros((args.batch_size, length, 1), np.float32), verbose=0)  # warm-up
-
-        start = time.perf_counter()
-        with contextlib.redirect_stdout(io.StringIO()):
-            table = predict_record(trained, folder / "p01_r1", folder / "out", "annotations")
-        pipeline = len(table) / (time.perf_counter() - start)
-
-        in_memory = np.random.default_rng(0).normal(size=(len(table), length, 1)).astype(np.float32)
-        start = time.perf_counter()
-        model.predict(in_memory, batch_size=args.batch_size, verbose=0)
-        bare = len(table) / (time.perf_counter() - start)
-
+        # warm-up: a full and a partial batch, so that neither side pays for tracing
+        model.predict(np.zeros((args.batch_size + 1, length, 1), np.float32), verbose=0)
+        in_memory = None
+        pipeline, bare = [], []
+        for _ in range(args.repeats):  # interleaved: both sides see the same machine load
+            start = time.perf_counter()
+            with contextlib.redirect_stdout(io.StringIO()):
+                table = predict_record(trained, folder / "p01_r1", folder / "out", "annotations")
+            pipeline.append(len(table) / (time.perf_counter() - start))
+            if in_memory is None:
+                in_memory = np.random.default_rng(0).normal(size=(len(table), length, 1)).astype(np.float32)
+            start = time.perf_counter()
+            model.predict(in_memory, batch_size=args.batch_size, verbose=0)
+            bare.append(len(table) / (time.perf_counter() - start))
+    ratios = np.array(pipeline) / np.array(bare)
     n_channels = int(np.prod(config["simulate"]["array_shape"]))
     print(f"backend {keras.backend.backend()}, {args.minutes:g} min record, {n_channels} channels at "
-          f"{fs_hz:g} Hz, {len(table)} windows of {length} x 1, batch {args.batch_size}")
-    print(f"  bare model.predict (windows in memory)  {bare:10.0f} windows/s")
-    print(f"  signalrnn predict (record -> files)     {pipeline:10.0f} windows/s")
-    print(f"  predict / bare                          {pipeline / bare:10.2f}")
+          f"{fs_hz:g} Hz, {len(table)} windows of {length} x 1, batch {args.batch_size}, "
+          f"{args.repeats} interleaved runs each (median, range)")
+    print(f"  bare model.predict (windows in memory)  {np.median(bare):8.0f} windows/s "
+          f"({min(bare):.0f}-{max(bare):.0f})")
+    print(f"  signalrnn predict (record -> files)     {np.median(pipeline):8.0f} windows/s "
+          f"({min(pipeline):.0f}-{max(pipeline):.0f})")
+    print(f"  predict / bare, run by run              {np.median(ratios):8.2f} "
+          f"({ratios.min():.2f}-{ratios.max():.2f})")
 
 
 if __name__ == "__main__":
