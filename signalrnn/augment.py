@@ -29,9 +29,9 @@ class NoiseAugmentation:
 
     @classmethod
     def from_config(cls, config: dict, fs_hz: float) -> NoiseAugmentation | None:
-        """From ``train.noise_augmentation`` (None when it is null) for windows at ``fs_hz``."""
+        """From ``train.noise_augmentation`` for windows at ``fs_hz``; None when its snr_db is null."""
         settings = config["train"]["noise_augmentation"]
-        if settings is None:
+        if settings["snr_db"] is None:
             return None
         return cls(tuple(settings["snr_db"]), settings["fraction"],
                    design_sos(config["filter"], fs_hz), config["window"]["normalize"])

@@ -70,10 +70,10 @@ def _check_consistency(config: dict, source: str) -> None:
         raise SignalrnnError(f"{source}: filter.bandpass_hz: low corner {band[0]} must be below {band[1]}")
     if config["window"]["pre_ms"] + config["window"]["post_ms"] <= 0:
         raise SignalrnnError(f"{source}: window: pre_ms + post_ms must be positive")
-    noise = config["train"]["noise_augmentation"]
-    if noise is not None and noise["snr_db"][0] > noise["snr_db"][1]:
+    noise_snr_db = config["train"]["noise_augmentation"]["snr_db"]
+    if noise_snr_db is not None and noise_snr_db[0] > noise_snr_db[1]:
         raise SignalrnnError(f"{source}: train.noise_augmentation.snr_db: give [low, high] in dB, "
-                             f"not {noise['snr_db']}")
+                             f"not {noise_snr_db}")
     split = config["split"]
     if split["method"] == "records" and "records" not in split:
         raise SignalrnnError(f"{source}: split.records: needed when split.method is 'records'")

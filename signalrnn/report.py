@@ -273,9 +273,9 @@ def baseline_settings(rule: dict) -> str:
             "more = fractionated; thresholds chosen on the validation split")
 
 
-def noise_settings(noise: dict | None) -> str:
+def noise_settings(noise: dict) -> str:
     """The noise augmentation of training, as a clause of the methods table ('' when off)."""
-    if noise is None:
+    if noise["snr_db"] is None:
         return ""
     low, high = noise["snr_db"]
     return (f"; {noise['fraction']:.0%} of each training batch with band-limited white noise at "

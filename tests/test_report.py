@@ -52,5 +52,5 @@ def test_the_methods_say_how_training_windows_were_augmented():
     config = load_config(ROOT / "configs" / "tiny.yaml")
     training = methods_table(config).set_index("step").loc["training", "settings"]
     assert "50% of each training batch with band-limited white noise at 0-30 dB SNR" in training
-    config["train"]["noise_augmentation"] = None
+    config["train"]["noise_augmentation"]["snr_db"] = None
     assert "noise" not in methods_table(config).set_index("step").loc["training", "settings"]
