@@ -5,7 +5,7 @@ memory-mapped per-record .npy files through signalrnn's WindowBatches, once from
 held in memory. The first epoch (graph building, warm-up) is not timed.
 
     python benchmarks/bench_train.py [--windows 32768] [--batch-size 128] [--epochs 3]
-                                     [--mixed-precision]
+                                     [--mixed-precision] [--workers 2]
 
 Runs unchanged on any Keras 3 backend (KERAS_BACKEND=tensorflow | jax | torch), on CPU or GPU.
 """
@@ -66,6 +66,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--mixed-precision", action="store_true")
+    parser.add_argument("--workers", type=int, default=2, help="reader threads of WindowBatches")
     args = parser.parse_args()
     config = yaml.safe_load((ROOT / "configs/default.yaml").read_text())
     length = int(config["window"]["pre_ms"] + config["window"]["post_ms"])  # 1 kHz
@@ -85,7 +86,8 @@ def main() -> None:
                                                  y=windows.labels, batch_size=args.batch_size,
                                                  shuffle=True)
             else:
-                batches = WindowBatches(windows, batch_size=args.batch_size, shuffle=True)
+                batches = WindowBatches(windows, batch_size=args.batch_size, shuffle=True,
+                                        workers=args.workers)
                 rates[name] = windows_per_second(model, batches, len(windows), args.epochs)
 
     lstm = model.get_layer(FINAL_LSTM)
@@ -94,7 +96,7 @@ def main() -> None:
                                        lstm.unroll, lstm.cell.use_bias)
     print(f"backend {keras.backend.backend()}, fused cuDNN LSTM usable: {fused}, "
           f"dtype policy {keras.mixed_precision.dtype_policy().name}, batch {args.batch_size}, "
-          f"{args.windows} windows of {length} x 1")
+          f"{args.windows} windows of {length} x 1, {args.workers} reader threads")
     for name, rate in rates.items():
         print(f"  {name:38s} {rate:10.0f} windows/s")
     bare, pipeline = rates.values()
