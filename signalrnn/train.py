@@ -84,8 +84,8 @@ def model_metadata(config: dict, windows: WindowSet) -> dict:
 
 
 class TrainingBatches(WindowBatches):
-    """Training batches: a per-sample weight from the class weights and, with ``augment``, noisy
-    copies of some windows. The noise is seeded by (seed, epoch, batch), so it does not depend on
+    """Training batches: a per-sample weight from the class weights and, with ``augment``, noise
+    added to some windows. The noise is seeded by (seed, epoch, batch), so it does not depend on
     the order in which the reader threads fetch batches."""
 
     def __init__(self, windows: WindowSet, weights: np.ndarray,
