@@ -74,6 +74,9 @@ def _check_consistency(config: dict, source: str) -> None:
     if noise_snr_db is not None and noise_snr_db[0] > noise_snr_db[1]:
         raise SignalrnnError(f"{source}: train.noise_augmentation.snr_db: give [low, high] in dB, "
                              f"not {noise_snr_db}")
+    if noise_snr_db is not None and config["window"]["median_difference"]:
+        raise SignalrnnError(f"{source}: train.noise_augmentation: cannot renoise the median-difference "
+                             "channels of window.median_difference; turn one of the two off")
     split = config["split"]
     if split["method"] == "records" and "records" not in split:
         raise SignalrnnError(f"{source}: split.records: needed when split.method is 'records'")

@@ -110,6 +110,8 @@ CLASSES = {"a": ["A"], "b": ["B"]}
         ({"annotation": {"classes": CLASSES, "source": "header"}, "events": {"source": "sliding"},
           "window": {"channels": "all", "rr_features": True}}, "window.rr_features"),
         ({"split": {"method": "kfold", "folds": 1}}, "split.folds"),
+        ({"train": {"noise_augmentation": {"snr_db": [0, 30]}}, "window": {"median_difference": True}},
+         "train.noise_augmentation"),
     ],
 )
 def test_keys_that_contradict_each_other_are_named(change, named):
