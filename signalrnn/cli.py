@@ -17,6 +17,9 @@ from signalrnn.config import load_config
 from signalrnn.errors import SignalrnnError
 from signalrnn.layout import Layout, snr_label
 
+# Where predict takes the events of a record from: its annotation file or a detector (detect.py).
+EVENT_SOURCES = ("annotations", "activations", "qrs", "sliding")
+
 
 def _save_npy(path: Path, array: np.ndarray) -> None:
     """Write ``array`` to ``path`` via a temporary file, so a crash leaves no partial file."""
@@ -54,9 +57,12 @@ def cmd_simulate(config: dict, layout: Layout, args) -> None:
 
 def cmd_filter(config: dict, layout: Layout, args) -> None:
     from signalrnn.filters import preprocess
-    from signalrnn.records import read_record
+    from signalrnn.records import read_header, read_record
+    from signalrnn.window import windowed_channels
 
-    record = read_record(config["data_dir"], args.record)
+    names = list(read_header(config["data_dir"], args.record).sig_name)
+    channels = windowed_channels(config["window"]["channels"], names, args.record)
+    record = read_record(config["data_dir"], args.record, channels)
     done = preprocess(record.signal, record.fs_hz, config["filter"])
     if done.n_interpolated:
         print(f"filter: {args.record}: interpolated {done.n_interpolated} missing (invalid) samples",
@@ -66,7 +72,7 @@ def cmd_filter(config: dict, layout: Layout, args) -> None:
               f"flat for {config['filter']['flat_ms']} ms or more, marked unusable", flush=True)
     _save_npy(layout.filtered(args.record), done.signal)
     print(f"filter: {args.record}: {done.signal.shape[0]} samples x {done.signal.shape[1]} channels "
-          f"at {done.fs_hz} Hz (recorded at {record.fs_hz} Hz)", flush=True)
+          f"{channels} at {done.fs_hz} Hz (recorded at {record.fs_hz} Hz)", flush=True)
 
 
 def cmd_annotate(config: dict, layout: Layout, args) -> None:
@@ -80,19 +86,19 @@ def cmd_annotate(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_window(config: dict, layout: Layout, args) -> None:
-    from signalrnn.filters import output_rate
-    from signalrnn.records import read_header
-    from signalrnn.window import window_record
+    from signalrnn.records import output_rate, read_header
+    from signalrnn.window import window_record, windowed_channels
 
     header = read_header(config["data_dir"], args.record)
+    channels = windowed_channels(config["window"]["channels"], list(header.sig_name), args.record)
     events = pd.read_csv(layout.events, dtype={"record": str, "patient": str, "channel": str},
                          keep_default_na=False)
     events = events[events["record"] == args.record].reset_index(drop=True)
     signal = np.load(layout.filtered(args.record), mmap_mode="r")
     layout.windows_dir.mkdir(parents=True, exist_ok=True)
-    index, dropped = window_record(signal, output_rate(config["filter"], float(header.fs)),
-                                   list(header.sig_name), events, config["window"],
-                                   layout.windows(args.record), record_fs_hz=float(header.fs))
+    index, dropped = window_record(signal, output_rate(config["filter"], float(header.fs)), channels,
+                                   events, config["window"], layout.windows(args.record),
+                                   record_fs_hz=float(header.fs))
     index.to_csv(layout.window_index(args.record), index=False)
     layout.window_drops(args.record).write_text(json.dumps({"events": len(events), **dropped}))
     print(f"window: {args.record}: {len(index)} windows", flush=True)
@@ -213,8 +219,6 @@ def _exit_on_sigterm(signum, frame) -> None:
 
 
 def _predict_arguments(sub: argparse.ArgumentParser) -> None:
-    from signalrnn.detect import EVENT_SOURCES
-
     sub.add_argument("--model", required=True,
                      help="model.keras (with its model.json beside it) or models:/<name>@<alias>")
     sub.add_argument("--out", required=True, help="output folder for <record>.pred and <record>.csv")

@@ -7,9 +7,6 @@ import numpy as np
 from scipy.signal import find_peaks
 from wfdb import processing
 
-# Where predict takes the events of a record from: its annotation file or a detector.
-EVENT_SOURCES = ("annotations", "activations", "qrs", "sliding")
-
 
 def qrs_samples(signal: np.ndarray, fs_hz: float) -> np.ndarray:
     """Samples of the QRS complexes in one ECG channel (mV), found by wfdb's XQRS detector."""

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from signalrnn.filters import output_rate
 from signalrnn.layout import Layout
-from signalrnn.records import read_record
-from signalrnn.window import window_samples
+from signalrnn.records import output_rate, read_record
+from signalrnn.window import window_samples, windowed_channels
 
 
 @dataclass(frozen=True)
@@ -48,16 +47,18 @@ def failure_traces(failures: pd.DataFrame, config: dict, layout: Layout) -> list
         if name not in records:
             records[name] = read_record(config["data_dir"], name)
         record = records[name]
-        channel = record.channels.index(row["channel"]) if row["channel"] in record.channels else 0
-        filtered = np.load(layout.filtered(name), mmap_mode="r")
+        windowed = windowed_channels(config["window"]["channels"], record.channels, name)
+        channel = row["channel"] if row["channel"] in windowed else windowed[0]
+        filtered = np.load(layout.filtered(name), mmap_mode="r")  # columns: the windowed channels
         fs_hz = output_rate(config["filter"], record.fs_hz)
-        raw_ms, raw = _around(record.signal[:, channel], record.fs_hz, int(row["sample"]), config)
-        filtered_ms, filtered = _around(filtered[:, channel], fs_hz,
+        raw_ms, raw = _around(record.signal[:, record.channels.index(channel)], record.fs_hz,
+                              int(row["sample"]), config)
+        filtered_ms, filtered = _around(filtered[:, windowed.index(channel)], fs_hz,
                                         round(int(row["sample"]) * fs_hz / record.fs_hz), config)
         traces.append(FailureTrace(
             time_ms=raw_ms, filtered_time_ms=filtered_ms,
             window_ms=(-config["window"]["pre_ms"], config["window"]["post_ms"]),
-            raw=raw, filtered=filtered, channel=record.channels[channel],
+            raw=raw, filtered=filtered, channel=channel,
             event_s=int(row["sample"]) / record.fs_hz, row=row,
         ))
     return traces

@@ -9,6 +9,7 @@ import numpy as np
 from scipy import ndimage, signal
 
 from signalrnn.errors import SignalrnnError
+from signalrnn.records import output_rate
 
 
 def fill_gaps(x: np.ndarray) -> tuple[np.ndarray, int]:
@@ -25,11 +26,6 @@ def fill_gaps(x: np.ndarray) -> tuple[np.ndarray, int]:
         gaps, valid = missing[:, ch], ~missing[:, ch]
         x[gaps, ch] = np.interp(samples[gaps], samples[valid], x[valid, ch]) if valid.any() else 0.0
     return x, n_missing
-
-
-def output_rate(settings: dict, fs_hz: float) -> float:
-    """Rate (Hz) of a record sampled at ``fs_hz`` after the filter step: ``resample_hz`` if set."""
-    return float(settings["resample_hz"] or fs_hz)
 
 
 def resample_ratio(fs_hz: float, target_hz: float) -> Fraction:

@@ -29,8 +29,8 @@ from wfdb.io.annotation import ann_label_table
 from signalrnn.detect import activation_samples, qrs_samples, sliding_samples
 from signalrnn.errors import SignalrnnError
 from signalrnn.evaluate import load_model
-from signalrnn.filters import output_rate, preprocess, resample_ratio
-from signalrnn.records import read_annotation, read_header
+from signalrnn.filters import preprocess, resample_ratio
+from signalrnn.records import output_rate, read_annotation, read_header
 from signalrnn.window import (
     extract_windows,
     inside_record,
@@ -259,7 +259,7 @@ def predict_record(trained: TrainedModel, path: str | Path, out_dir: str | Path,
     """Classify the events of the WFDB record at ``path`` (no extension); write ``<record>.pred``
     (WFDB annotations) and ``<record>.csv`` to ``out_dir``; return the table.
 
-    ``events``: one of EVENT_SOURCES; None = as in training (``default_events``).
+    ``events``: one of cli.EVENT_SOURCES; None = as in training (``default_events``).
     """
     path, out_dir, meta = Path(path), Path(out_dir), trained.meta
     header = read_header(path.parent, path.name)

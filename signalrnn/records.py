@@ -150,11 +150,18 @@ def require_one_rate(config: dict) -> None:
                              "set filter.resample_hz to bring them to one rate")
 
 
-def read_record(data_dir: str | Path, name: str) -> Record:
-    """Read a WFDB record in physical units; a missing or broken file raises SignalrnnError."""
+def output_rate(filter_settings: dict, fs_hz: float) -> float:
+    """Rate (Hz) of a record sampled at ``fs_hz`` after the filter step: ``resample_hz`` if set.
+    (Here, not in filters.py, so that steps which only need the rate do not import scipy.signal.)"""
+    return float(filter_settings["resample_hz"] or fs_hz)
+
+
+def read_record(data_dir: str | Path, name: str, channels: list[str] | None = None) -> Record:
+    """Read a WFDB record in physical units, only ``channels`` (names, in that order) if given;
+    a missing or broken file raises SignalrnnError."""
     path = _header_path(data_dir, name)
     try:
-        rec = wfdb.rdrecord(str(path), physical=True)
+        rec = wfdb.rdrecord(str(path), physical=True, channel_names=channels)
     except Exception as exc:  # wfdb raises many types for broken files
         raise SignalrnnError(
             f"{path}: cannot read WFDB record ({type(exc).__name__}: {exc}); re-export or remove it"

@@ -47,16 +47,30 @@ def normalize(windows: np.ndarray, method: str) -> np.ndarray:
     return ((windows - mean) / (std + 1e-6)).astype(np.float32)
 
 
-def channel_indices(events: pd.DataFrame, names: list[str], choice, record: str) -> np.ndarray:
-    """(n_events, k) channel indices per event for ``window.channels``."""
-    if choice == "all":
-        return np.tile(np.arange(len(names)), (len(events), 1))
-    wanted = events["channel"].to_numpy() if choice == "annotated" else choice
+def windowed_channels(choice, names: list[str], record: str) -> list[str]:
+    """The channels of a record (``names``) that its windows can read under ``window.channels``
+    ``choice``, in window order: every one for "all" and "annotated", else the chosen ones. The
+    filter step keeps only these, so the filtered signal's columns are this list."""
+    if choice in ("all", "annotated"):
+        return list(names)
+    _require_channels(choice, names, record)
+    return list(choice)
+
+
+def _require_channels(wanted, names: list[str], record: str) -> None:
     missing = sorted(set(wanted) - set(names))
     if missing:
         raise SignalrnnError(
             f"{record}: channels {missing} not in the record (it has {names}); fix window.channels"
         )
+
+
+def channel_indices(events: pd.DataFrame, names: list[str], choice, record: str) -> np.ndarray:
+    """(n_events, k) channel indices per event for ``window.channels``."""
+    if choice == "all":
+        return np.tile(np.arange(len(names)), (len(events), 1))
+    wanted = events["channel"].to_numpy() if choice == "annotated" else choice
+    _require_channels(wanted, names, record)
     index = {name: i for i, name in enumerate(names)}
     if choice == "annotated":
         return np.array([[index[c]] for c in wanted], dtype=int)

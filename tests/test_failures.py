@@ -28,7 +28,7 @@ def test_traces_show_raw_and_filtered_signal_around_the_window(tmp_path):
     layout = Layout(tmp_path / "results")
     layout.filtered("101").parent.mkdir(parents=True)
     np.save(layout.filtered("101"), (signal / 2).astype(np.float32))
-    config = {"data_dir": str(tmp_path), "window": {"pre_ms": 40, "post_ms": 80},
+    config = {"data_dir": str(tmp_path), "window": {"pre_ms": 40, "post_ms": 80, "channels": "all"},
               "filter": {"resample_hz": None}}
     row = pd.DataFrame({"record": [101], "patient": ["101"], "sample": [1000], "channel": ["II"],
                         "fs_hz": [fs_hz], "label": ["a"], "predicted": ["b"], "probability": [0.9]})
@@ -41,6 +41,24 @@ def test_traces_show_raw_and_filtered_signal_around_the_window(tmp_path):
     assert np.array_equal(trace.filtered_time_ms, trace.time_ms)
 
 
+def test_a_trace_reads_its_channel_from_a_filtered_file_that_holds_only_the_windowed_ones(tmp_path):
+    signal = np.sin(np.arange(2000) / 50.0)[:, None] * [1.0, 2.0]
+    wfdb.wrsamp("101", fs=1000, units=["mV", "mV"], sig_name=["I", "II"], p_signal=signal,
+                fmt=["16", "16"], write_dir=str(tmp_path))
+    layout = Layout(tmp_path / "results")
+    layout.filtered("101").parent.mkdir(parents=True)
+    np.save(layout.filtered("101"), (signal[:, 1:] / 2).astype(np.float32))  # lead II only
+    config = {"data_dir": str(tmp_path), "window": {"pre_ms": 40, "post_ms": 80, "channels": ["II"]},
+              "filter": {"resample_hz": None}}
+    row = pd.DataFrame({"record": ["101"], "patient": ["101"], "sample": [1000], "channel": [""],
+                        "fs_hz": [1000.0], "label": ["a"], "predicted": ["b"], "probability": [0.9]})
+    (trace,) = failure_traces(row, config, layout)  # a record-level label names no channel
+    at_event = np.flatnonzero(trace.time_ms == 0)[0]
+    assert trace.channel == "II"
+    assert trace.raw[at_event] == pytest.approx(signal[1000, 1], abs=1e-3)
+    assert trace.filtered[at_event] == pytest.approx(signal[1000, 1] / 2, abs=1e-6)
+
+
 def test_a_resampled_filtered_trace_is_cut_at_its_own_rate(tmp_path):
     signal = np.sin(np.arange(2000) / 50.0)[:, None]
     wfdb.wrsamp("7", fs=1000, units=["mV"], sig_name=["I"], p_signal=signal, fmt=["16"],
@@ -48,7 +66,7 @@ def test_a_resampled_filtered_trace_is_cut_at_its_own_rate(tmp_path):
     layout = Layout(tmp_path / "results")
     layout.filtered("7").parent.mkdir(parents=True)
     np.save(layout.filtered("7"), signal[::4].astype(np.float32))  # the filter step's 250 Hz
-    config = {"data_dir": str(tmp_path), "window": {"pre_ms": 40, "post_ms": 80},
+    config = {"data_dir": str(tmp_path), "window": {"pre_ms": 40, "post_ms": 80, "channels": "all"},
               "filter": {"resample_hz": 250}}
     row = pd.DataFrame({"record": ["7"], "patient": ["7"], "sample": [1000], "channel": ["I"],
                         "fs_hz": [250.0], "label": ["a"], "predicted": ["b"], "probability": [0.9]})

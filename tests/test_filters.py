@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from signalrnn.errors import SignalrnnError
-from signalrnn.filters import fill_gaps, filter_signal, output_rate, resample
+from signalrnn.filters import fill_gaps, filter_signal, resample
+from signalrnn.records import output_rate
 
 FS = 1000.0
 SETTINGS = {"bandpass_hz": [1.0, 250.0], "order": 4, "notch_hz": 50.0, "notch_q": 30.0,

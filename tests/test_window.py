@@ -13,6 +13,7 @@ from signalrnn.window import (
     rr_features,
     window_record,
     window_samples,
+    windowed_channels,
 )
 
 WINDOW = {"pre_ms": 2, "post_ms": 3, "channels": "annotated", "normalize": "none",
@@ -65,6 +66,16 @@ def test_a_missing_channel_is_named(tmp_path):
     with pytest.raises(SignalrnnError, match=r"channels \['Z'\] not in the record"):
         window_record(np.zeros((20, 1), np.float32), 1000, ["A"], events([5], ["Z"]), WINDOW,
                       tmp_path / "r.npy")
+
+
+def test_the_filter_step_keeps_only_the_channels_that_windows_read_in_window_order():
+    names = ["V5", "MLII", "V1"]
+    assert windowed_channels(["MLII"], names, "114") == ["MLII"]
+    assert windowed_channels(["V1", "V5"], names, "114") == ["V1", "V5"]
+    assert windowed_channels("all", names, "114") == names
+    assert windowed_channels("annotated", names, "114") == names  # any channel may be annotated
+    with pytest.raises(SignalrnnError, match=r"114: channels \['II'\] not in the record.*window.channels"):
+        windowed_channels(["II"], names, "114")
 
 
 def test_rr_features_are_the_neighbouring_intervals_and_their_ratio_to_the_local_mean():

@@ -17,6 +17,7 @@ rule filter:
     params:
         config=CONFIG_FILE,
         filter=CONFIG["filter"],
+        channels=CONFIG["window"]["channels"],  # the filtered file holds only those
     log:
         OUT.log("filter/{record}"),
     benchmark:
