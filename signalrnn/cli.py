@@ -77,12 +77,14 @@ def cmd_filter(config: dict, layout: Layout, args) -> None:
 
 def cmd_annotate(config: dict, layout: Layout, args) -> None:
     from signalrnn.annotate import annotate_records
-    from signalrnn.records import require_one_rate
+    from signalrnn.records import record_names, require_one_rate
 
     require_one_rate(config)
     events = annotate_records(config)
-    layout.events.parent.mkdir(parents=True, exist_ok=True)
-    events.to_csv(layout.events, index=False)
+    of_record = dict(tuple(events.groupby("record", sort=False)))
+    for record in record_names(config):
+        layout.events(record).parent.mkdir(parents=True, exist_ok=True)
+        of_record.get(record, events.iloc[:0]).to_csv(layout.events(record), index=False)
 
 
 def cmd_window(config: dict, layout: Layout, args) -> None:
@@ -91,9 +93,8 @@ def cmd_window(config: dict, layout: Layout, args) -> None:
 
     header = read_header(config["data_dir"], args.record)
     channels = windowed_channels(config["window"]["channels"], list(header.sig_name), args.record)
-    events = pd.read_csv(layout.events, dtype={"record": str, "patient": str, "channel": str},
+    events = pd.read_csv(layout.events(args.record), dtype={"record": str, "patient": str, "channel": str},
                          keep_default_na=False)
-    events = events[events["record"] == args.record].reset_index(drop=True)
     signal = np.load(layout.filtered(args.record), mmap_mode="r")
     layout.windows_dir.mkdir(parents=True, exist_ok=True)
     index, dropped = window_record(signal, output_rate(config["filter"], float(header.fs)), channels,
@@ -108,12 +109,14 @@ def cmd_split(config: dict, layout: Layout, args) -> None:
     from signalrnn.records import record_names
     from signalrnn.split import split_table
 
-    events = pd.read_csv(layout.events, dtype={"record": str, "patient": str}, usecols=["record", "patient"])
-    unlabelled = sorted(set(record_names(config)) - set(events["record"]))
+    names = record_names(config)
+    events = pd.concat(pd.read_csv(layout.events(name), dtype={"record": str, "patient": str},
+                                   usecols=["record", "patient"]).drop_duplicates() for name in names)
+    unlabelled = sorted(set(names) - set(events["record"]))
     if unlabelled:
         print(f"split: left out {len(unlabelled)} record(s) without labelled events: {unlabelled}",
               flush=True)
-    table = split_table(events.drop_duplicates(), config["split"])
+    table = split_table(events, config["split"])
     table.to_csv(layout.split, index=False)
     for keys, part in table.groupby(["fold", "split"] if "fold" in table else "split"):
         print(f"split: {keys}: patients {sorted(part['patient'].unique())}", flush=True)

@@ -64,9 +64,9 @@ class Layout:
     def filtered(self, record: str) -> Path:
         return self.root / "filtered" / f"{record}.npy"
 
-    @property
-    def events(self) -> Path:
-        return self.root / "events.csv"
+    def events(self, record: str) -> Path:
+        """The record's labelled events (one file per record: a window job reads only its own)."""
+        return self.root / "events" / f"{record}.csv"
 
     @property
     def windows_dir(self) -> Path:

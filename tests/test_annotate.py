@@ -1,12 +1,15 @@
 """Annotation codes map to classes through the config; unknown codes are dropped or rejected."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import wfdb
 
 from signalrnn.annotate import annotate_records, label_codes, rhythm_codes
+from signalrnn.cli import main
 from signalrnn.config import validate_config
 from signalrnn.errors import SignalrnnError
+from tests.conftest import write_yaml
 
 AAMI = {"source": "symbol", "classes": {"N": ["N", "L", "R"], "SVEB": ["A", "S"], "VEB": ["V"]},
         "ignore": ["+", "~"], "unknown": "error", "extension": "atr"}
@@ -52,6 +55,17 @@ def test_event_table_reads_real_wfdb_files(tmp_path):
     assert events["sample"].tolist() == [360, 1080, 1440, 360, 720]
     assert events["channel"].tolist() == ["MLII", "V1", "MLII", "MLII", "MLII"]
     assert events["patient"].tolist() == ["1", "1", "1", "2", "2"]
+
+
+def test_the_annotate_step_writes_each_records_events_to_a_file_of_its_own(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    make_record(tmp_path, "100", ["N", "V"])
+    make_record(tmp_path, "101", ["+", "~"])  # no beat: no labelled event
+    write_yaml(tmp_path / "c.yaml", {"name": "t", "data_dir": str(tmp_path), "annotation": AAMI})
+    assert main(["annotate", "--config", "c.yaml"]) == 0
+    events = tmp_path / "results/t/events"
+    assert pd.read_csv(events / "100.csv")["label"].tolist() == ["N", "VEB"]
+    assert pd.read_csv(events / "101.csv").empty  # written all the same: its window job reads it
 
 
 def test_aux_notes_can_carry_the_class(tmp_path):

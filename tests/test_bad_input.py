@@ -78,7 +78,7 @@ def test_records_at_different_rates_need_resampling(study, capsys):
     write_record("p3_r1", noise(2000), fs_hz=500)
     err = one_line_error(capsys, "annotate", "--config", "bad.yaml")
     assert "filter.resample_hz" in err and "p3_r1 at 500 Hz" in err
-    assert not (study / "results/bad/events.csv").exists()
+    assert not (study / "results/bad/events").exists()
     write_yaml(study / "bad.yaml", {**CONFIG, "filter": {"resample_hz": 250}})
     assert main(["annotate", "--config", "bad.yaml"]) == 0
 

@@ -70,7 +70,7 @@ def test_tiny_config_runs_through_slurm_and_matches_a_local_run(tiny_run, tmp_pa
     assert len(list((logs / "rule_filter").rglob("*.log"))) == 5  # one SLURM job per record
 
     local, remote = tiny_run / "results/tiny", cluster / "results/tiny"
-    for name in ("events.csv", "split.csv"):
+    for name in ["split.csv", *(f"events/{p.name}" for p in sorted((local / "events").glob("*.csv")))]:
         assert (local / name).read_text() == (remote / name).read_text()
     for npy in sorted((local / "windows").glob("*.npy")):
         assert np.array_equal(np.load(npy), np.load(remote / "windows" / npy.name))

@@ -1,4 +1,4 @@
-# Per-record filtering and windowing (parallel jobs), the one event table between them, the split.
+# Per-record filtering and windowing (parallel jobs), the labelled events between them, the split.
 
 # annotate reads headers; the signals for QRS detection; the annotation files when it uses them.
 ANNOTATE_EXTENSIONS = (
@@ -33,7 +33,7 @@ rule annotate:
         expand(record_file("{ext}"), record=RECORDS, ext=ANNOTATE_EXTENSIONS),
         [CONFIG["annotation"]["table"]] if CONFIG["annotation"]["source"] == "table" else [],
     output:
-        OUT.events,
+        expand(OUT.events("{record}"), record=RECORDS),
     params:
         config=CONFIG_FILE,
         annotation=CONFIG["annotation"],
@@ -53,7 +53,7 @@ rule annotate:
 rule window:
     input:
         OUT.filtered("{record}"),
-        OUT.events,
+        OUT.events("{record}"),
     output:
         OUT.windows("{record}"),
         OUT.window_index("{record}"),
@@ -74,7 +74,7 @@ rule window:
 
 checkpoint split:
     input:
-        OUT.events,
+        expand(OUT.events("{record}"), record=RECORDS),
     output:
         OUT.split,
     params:
