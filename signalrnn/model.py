@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 FINAL_LSTM = "lstm_final"  # the layer whose last hidden state summarises a window
+RR_SCALING = "rr_scaling"  # standardises the RR features; train adapts it to the training split
 
 
 def build_model(
@@ -13,8 +14,9 @@ def build_model(
 ) -> keras.Model:
     """windows (T, C) -> [strided convolutions] -> LSTM layer(s) -> dense softmax over ``n_classes``.
 
-    With ``n_features`` > 0 a second input ``rr`` (e.g. RR intervals) joins the last LSTM state in
-    a hidden ReLU layer before the softmax. Every LSTM keeps tanh / sigmoid activations, no
+    With ``n_features`` > 0 a second input ``rr`` (e.g. RR intervals), standardised by the
+    ``RR_SCALING`` layer (identity until adapted), joins the last LSTM state in a hidden ReLU layer
+    before the softmax. Every LSTM keeps tanh / sigmoid activations, no
     recurrent dropout, use_bias and unroll=False, so TensorFlow runs the fused cuDNN kernel on a GPU.
     """
     inputs = keras.Input((n_timesteps, n_channels), name="window")
@@ -35,7 +37,8 @@ def build_model(
             x = keras.layers.Dropout(model_cfg["dropout"], name=f"dropout_{i}")(x)
     if n_features:
         features = keras.Input((n_features,), name="rr")
-        x = keras.layers.Concatenate(name="lstm_and_rr")([x, features])
+        scaled = keras.layers.Normalization(name=RR_SCALING)(features)
+        x = keras.layers.Concatenate(name="lstm_and_rr")([x, scaled])
         x = keras.layers.Dense(model_cfg["units"], activation="relu", name="head")(x)
         inputs = {"window": inputs, "rr": features}
     # float32 softmax, also under mixed precision: probabilities are reported and calibrated

@@ -32,6 +32,7 @@ from signalrnn.evaluate import load_model
 from signalrnn.filters import preprocess, resample_ratio
 from signalrnn.records import output_rate, read_annotation, read_header
 from signalrnn.window import (
+    RR_COLUMNS,
     extract_windows,
     inside_record,
     normalize,
@@ -63,7 +64,11 @@ def load_trained_model(uri: str, tracking_uri: str = "sqlite:///mlflow.db") -> T
     if not meta_path.is_file():
         raise SignalrnnError(f"{meta_path}: model metadata not found; predict needs the model.json "
                              "that signalrnn train writes beside model.keras")
-    return TrainedModel(load_model(model_path), json.loads(meta_path.read_text()))
+    model, meta = load_model(model_path), json.loads(meta_path.read_text())
+    if meta.get("features") and meta["features"] != RR_COLUMNS:
+        raise SignalrnnError(f"{meta_path}: the model takes the RR features {meta['features']}, this "
+                             f"version computes {RR_COLUMNS}; retrain it (snakemake reruns train)")
+    return TrainedModel(model, meta)
 
 
 def _download_registered(uri: str, tracking_uri: str) -> tuple[Path, Path]:
@@ -210,8 +215,8 @@ def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: l
     index = {c: i for i, c in enumerate(channels)}
     chans = (events["channel"].map(index).to_numpy()[:, None] if per_event
              else np.tile(np.arange(len(channels)), (len(events), 1)))
-    features = (rr_features(events["sample"].to_numpy(), fs, meta["window"]["rr_local_beats"])
-                if meta["features"] else None)
+    features = (rr_features(events["sample"].to_numpy(), fs, meta["window"]["rr_local_beats"],
+                            meta["window"]["rr_short_beats"]) if meta["features"] else None)
     probs = np.full((len(events), len(meta["classes"])), np.nan, dtype=np.float32)
     samples = events["sample"].to_numpy()
     for block in read_blocks(path, header, channels, meta):

@@ -296,8 +296,9 @@ def methods_table(config: dict, baseline_rule: dict | None = None) -> pd.DataFra
             f"{win['pre_ms']} ms before to {win['post_ms']} ms after each event; channels "
             f"{win['channels']}; normalisation {win['normalize']}"
             + ("; each also minus the record's median window" if win["median_difference"] else "")
-            + (f"; RR intervals and their ratios to the mean of {win['rr_local_beats']} RR beside "
-               "the LSTM" if win["rr_features"] else ""))},
+            + (f"; RR intervals, their ratios to the mean of {win['rr_local_beats']} and the median "
+               f"of {win['rr_short_beats']} RR, and the rhythm's irregularity beside the LSTM"
+               if win["rr_features"] else ""))},
         {"step": "split", "settings": split_settings(config["split"])},
         {"step": "model", "settings": (
             (f"convolutions of {model['conv_filters']} filters (kernel {model['conv_kernel']}, stride "

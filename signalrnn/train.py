@@ -14,7 +14,7 @@ from signalrnn.config import config_hash, flatten
 from signalrnn.dataset import WindowBatches, WindowSet
 from signalrnn.errors import SignalrnnError
 from signalrnn.layout import Layout
-from signalrnn.model import build_model
+from signalrnn.model import RR_SCALING, build_model
 from signalrnn.records import read_header
 from signalrnn.resume import TrainingState
 from signalrnn.tracking import EpochMetrics, run_tags, use_experiment
@@ -128,6 +128,8 @@ def train(config: dict, layout: Layout) -> str:
     keras.mixed_precision.set_dtype_policy("mixed_float16" if cfg["mixed_precision"] else "float32")
     model = build_model(*train_set.shape, len(classes), config["model"], cfg["learning_rate"],
                         n_features=train_set.n_features)
+    if train_set.n_features:
+        model.get_layer(RR_SCALING).adapt(train_set.features)
     weights = class_weights(train_set.labels, len(classes), cfg["class_weight"],
                             cfg["max_class_weight"])
     augment = NoiseAugmentation.from_config(config, float(train_set.index["fs_hz"].iat[0]))

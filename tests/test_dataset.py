@@ -57,10 +57,10 @@ def test_unshuffled_batches_keep_record_order(tmp_path):
 
 
 def test_rr_features_come_beside_the_windows(tmp_path):
-    rr = [[0.8, 0.9, 1.0, 1.1], [0.5, 1.2, 0.6, 1.4]]
+    rr = [[0.8, 0.9, 1.0, 1.1, 1.0, 1.0, 0.1], [0.5, 1.2, 0.6, 1.4, 0.6, 1.5, 0.1]]
     write_windows(tmp_path, "a", ["N", "SVEB"], rr)
     windows = WindowSet(tmp_path, ["a"], ["N", "SVEB"])
-    assert windows.n_features == 4
+    assert windows.n_features == len(RR_COLUMNS)
     inputs, labels = WindowBatches(windows, batch_size=2, shuffle=False)[0]
     assert set(inputs) == {"window", "rr"}
     assert inputs["window"].shape == (2, 7, 2)

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from signalrnn.model import FINAL_LSTM, build_model
+from signalrnn.model import FINAL_LSTM, RR_SCALING, build_model
 
 MODEL = {"units": 8, "layers": 2, "bidirectional": False, "dropout": 0.1, "conv_filters": [],
          "conv_kernel": 5, "conv_stride": 2}
@@ -56,12 +56,12 @@ def test_learns_to_tell_one_bump_from_two():
 
 
 def test_rr_features_join_the_last_lstm_state_in_the_head():
-    model = build_model(50, 1, 5, MODEL, 1e-3, n_features=4)
+    model = build_model(50, 1, 5, MODEL, 1e-3, n_features=7)
     assert sorted(t.name for t in model.inputs) == ["rr", "window"]
-    assert model.get_layer("lstm_and_rr").output.shape[-1] == MODEL["units"] + 4  # LSTM state + RR
+    assert model.get_layer("lstm_and_rr").output.shape[-1] == MODEL["units"] + 7  # LSTM state + RR
     assert all(layer.recurrent_dropout == 0 for layer in lstm_layers(model))
     out = model.predict({"window": np.zeros((3, 50, 1), np.float32),
-                         "rr": np.ones((3, 4), np.float32)}, verbose=0)
+                         "rr": np.ones((3, 7), np.float32)}, verbose=0)
     assert out.shape == (3, 5)
 
 
@@ -77,6 +77,21 @@ def test_the_head_learns_from_rr_features_alone():
     model.fit({"window": windows[:300], "rr": rr[:300]}, y[:300], epochs=20, batch_size=32, verbose=0)
     predicted = model.predict({"window": windows[300:], "rr": rr[300:]}, verbose=0).argmax(1)
     assert (predicted == y[300:]).mean() > 0.9
+
+
+def test_rr_features_are_standardised_with_the_training_statistics_saved_in_the_model(tmp_path):
+    rng = np.random.default_rng(0)
+    rr = rng.normal([1.0, 0.05], [0.2, 0.01], (500, 2)).astype(np.float32)  # seconds, small ratio
+    model = build_model(20, 1, 2, MODEL, 1e-3, n_features=2)
+    model.get_layer(RR_SCALING).adapt(rr)
+    scaled = model.get_layer(RR_SCALING)(rr)
+    assert np.asarray(scaled).mean(0) == pytest.approx([0, 0], abs=1e-3)
+    assert np.asarray(scaled).std(0) == pytest.approx([1, 1], abs=1e-2)
+    inputs = {"window": rng.normal(0, 1, (4, 20, 1)).astype(np.float32), "rr": rr[:4]}
+    model.save(tmp_path / "m.keras")
+    reloaded = keras.saving.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(reloaded.predict(inputs, verbose=0), model.predict(inputs, verbose=0),
+                               rtol=1e-5)
 
 
 def test_convolutions_shorten_the_sequence_the_lstm_reads():

@@ -21,6 +21,7 @@ from signalrnn.model import build_model
 from signalrnn.predict import BLOCK_S, read_blocks
 from signalrnn.simulate import channel_names, simulate_dataset
 from signalrnn.train import model_metadata
+from signalrnn.window import RR_COLUMNS
 from tests.conftest import ROOT, write_yaml
 from tests.test_real_workflows import trimmed_copy
 from tests.test_workflow import snakemake
@@ -164,7 +165,7 @@ def untrained_model(folder: Path, config_path: Path, record: Path, shape: tuple[
 @pytest.fixture(scope="module")
 def mitdb_model(real_data, tmp_path_factory):
     return untrained_model(tmp_path_factory.mktemp("mitdb-model"), ROOT / "configs/mitdb.yaml",
-                           real_data / "mitdb-ds1/101", (288, 1), n_features=4)
+                           real_data / "mitdb-ds1/101", (288, 1), n_features=len(RR_COLUMNS))
 
 
 @pytest.fixture(scope="module")
@@ -225,6 +226,15 @@ def test_a_record_without_the_models_channels_is_refused(real_data, iafdb_model,
     data = trimmed_copy(real_data / "mitdb-ds1", ["101"], tmp_path / "data", 10)
     message = predict_error(capsys, "--model", str(iafdb_model), "--out", str(tmp_path), str(data / "101"))
     assert "['CS12', 'CS34', 'CS56', 'CS78', 'CS90']" in message and "not in the record" in message
+
+
+def test_a_model_trained_on_other_rr_features_is_refused(mitdb_model, tmp_path, capsys):
+    shutil.copy(mitdb_model, tmp_path / "model.keras")
+    meta = json.loads(mitdb_model.with_name("model.json").read_text())
+    meta["features"] = RR_COLUMNS[:4]  # what models trained before the rhythm features took
+    (tmp_path / "model.json").write_text(json.dumps(meta))
+    message = predict_error(capsys, "--model", str(tmp_path / "model.keras"), "--out", str(tmp_path), "rec")
+    assert "model.json: the model takes the RR features" in message and "retrain" in message
 
 
 def test_a_corrupt_model_file_is_refused(tmp_path, capsys):

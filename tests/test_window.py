@@ -17,7 +17,7 @@ from signalrnn.window import (
 )
 
 WINDOW = {"pre_ms": 2, "post_ms": 3, "channels": "annotated", "normalize": "none",
-          "median_difference": False, "rr_features": False, "rr_local_beats": 10}
+          "median_difference": False, "rr_features": False, "rr_local_beats": 10, "rr_short_beats": 5}
 
 
 def events(samples, channels=None):
@@ -80,14 +80,25 @@ def test_the_filter_step_keeps_only_the_channels_that_windows_read_in_window_ord
 
 def test_rr_features_are_the_neighbouring_intervals_and_their_ratio_to_the_local_mean():
     samples = np.array([0, 100, 200, 260, 400, 500])  # 1 s beats at 100 Hz, one premature
-    features = rr_features(samples, fs_hz=100, local_beats=3)
-    previous, following, previous_ratio, following_ratio = features.T
+    features = rr_features(samples, fs_hz=100, local_beats=3, short_beats=5)
+    previous, following, previous_ratio, following_ratio = features[:, :4].T
     assert previous.tolist() == pytest.approx([1.0, 1.0, 1.0, 0.6, 1.4, 1.0])
     assert following.tolist() == pytest.approx([1.0, 1.0, 0.6, 1.4, 1.0, 1.0])
     local = np.array([1.0, 1.0, 2.6 / 3, 1.0, 1.0, 1.2])  # mean of 3 centred previous RRs
     assert previous_ratio == pytest.approx(previous / local)
     assert following_ratio == pytest.approx(following / local)
     assert previous_ratio[3] < 0.7  # the premature beat stands out
+
+
+def test_an_early_beat_in_a_regular_rhythm_is_premature_in_an_irregular_one_usual():
+    regular = np.cumsum(np.r_[0, np.full(10, 1.0), 0.6, 1.4, np.full(10, 1.0)])
+    irregular = np.cumsum(np.r_[0, np.tile([0.7, 1.3], 5), 0.6, 1.4, np.tile([0.7, 1.3], 5)])
+    columns = [RR_COLUMNS.index("rr_prev_short_ratio"), RR_COLUMNS.index("rr_irregularity")]
+    beat = 11  # the beat 0.6 s after its predecessor, followed by a 1.4 s pause
+    early, jumpy = rr_features(regular * 100, 100, local_beats=20, short_beats=9)[beat, columns]
+    assert early == pytest.approx(0.6) and jumpy == pytest.approx(0.0)
+    early, jumpy = rr_features(irregular * 100, 100, local_beats=20, short_beats=9)[beat, columns]
+    assert early == pytest.approx(0.6 / 1.0, abs=0.35) and jumpy > 0.5  # early beats are usual here
 
 
 def test_windows_of_a_resampled_signal_are_cut_at_the_rescaled_samples(tmp_path):
