@@ -8,6 +8,7 @@ comment or a CSV table (``annotation.source``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -164,14 +165,17 @@ def record_events(config: dict, record: str, table: dict[str, str] | None = None
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 
-def annotate_records(config: dict) -> pd.DataFrame:
-    """Event table of every record the config uses, in record then sample order."""
+def annotated_records(config: dict) -> Iterator[tuple[str, pd.DataFrame]]:
+    """(record, its event table) for every record the config uses, in record order."""
     table_path = config["annotation"]["table"]
     table = label_table(table_path) if config["annotation"]["source"] == "table" else None
-    tables = []
     for record in record_names(config):
         events = record_events(config, record, table)
         print(f"annotate: {record}: {len(events)} events "
               f"({events['label'].value_counts().to_dict()})", flush=True)
-        tables.append(events)
-    return pd.concat(tables, ignore_index=True)
+        yield record, events
+
+
+def annotate_records(config: dict) -> pd.DataFrame:
+    """Event table of every record the config uses, in record then sample order."""
+    return pd.concat([events for _, events in annotated_records(config)], ignore_index=True)

@@ -76,15 +76,14 @@ def cmd_filter(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_annotate(config: dict, layout: Layout, args) -> None:
-    from signalrnn.annotate import annotate_records
-    from signalrnn.records import record_names, require_one_rate
+    from signalrnn.annotate import annotated_records
+    from signalrnn.records import require_one_rate
 
     require_one_rate(config)
-    events = annotate_records(config)
-    of_record = dict(tuple(events.groupby("record", sort=False)))
-    for record in record_names(config):
+    of_record = dict(annotated_records(config))  # every record checked before any file is written
+    for record, events in of_record.items():
         layout.events(record).parent.mkdir(parents=True, exist_ok=True)
-        of_record.get(record, events.iloc[:0]).to_csv(layout.events(record), index=False)
+        events.to_csv(layout.events(record), index=False)
 
 
 def cmd_window(config: dict, layout: Layout, args) -> None:
