@@ -16,8 +16,8 @@ def build_model(
 
     With ``n_features`` > 0 a second input ``rr`` (e.g. RR intervals), standardised by the
     ``RR_SCALING`` layer (identity until adapted), joins the last LSTM state in a hidden ReLU layer
-    before the softmax. Every LSTM keeps tanh / sigmoid activations, no
-    recurrent dropout, use_bias and unroll=False, so TensorFlow runs the fused cuDNN kernel on a GPU.
+    before the softmax. Every LSTM keeps tanh / sigmoid activations, no recurrent dropout,
+    use_bias and unroll=False, so TensorFlow runs the fused cuDNN kernel on a GPU.
     """
     inputs = keras.Input((n_timesteps, n_channels), name="window")
     x = inputs
