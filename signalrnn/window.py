@@ -13,7 +13,8 @@ from signalrnn.errors import SignalrnnError
 CHUNK_WINDOWS = 4096  # windows held in memory at once while writing
 CHUNK_SAMPLES = 1 << 20  # samples of a record checked for NaN at once
 RR_COLUMNS = ["rr_prev_s", "rr_next_s", "rr_prev_ratio", "rr_next_ratio",
-              "rr_prev_short_ratio", "rr_next_short_ratio", "rr_irregularity"]
+              "rr_prev_short_ratio", "rr_next_short_ratio", "rr_irregularity", "rr_prematurity"]
+STEADY_IRREGULARITY = 0.05  # the prematurity's floor on the irregularity: 5 % of the median RR
 
 
 def window_samples(fs_hz: float, pre_ms: float, post_ms: float) -> tuple[int, int]:
@@ -79,7 +80,7 @@ def channel_indices(events: pd.DataFrame, names: list[str], choice, record: str)
 
 
 def rr_features(samples: np.ndarray, fs_hz: float, local_beats: int, short_beats: int) -> np.ndarray:
-    """(n, 7) RR features of consecutive beats at ``samples``: columns RR_COLUMNS.
+    """(n, 8) RR features of consecutive beats at ``samples``: columns RR_COLUMNS.
 
     Previous and next RR interval (s); each divided by the local mean RR (the mean of the
     ``local_beats`` intervals centred on the beat: the patient's own rate) and by the short
@@ -87,8 +88,11 @@ def rr_features(samples: np.ndarray, fs_hz: float, local_beats: int, short_beats
     beat sits in); and that rhythm's irregularity, the median absolute difference of successive
     intervals among the ``short_beats``, divided by their median RR. An isolated premature beat
     in a regular rhythm has a short previous ratio well below 1 at an irregularity near 0; in
-    atrial fibrillation early beats are the rule and the irregularity is high. The first beat's
-    previous RR is its next one, and the last beat's next RR its previous one.
+    atrial fibrillation early beats are the rule and the irregularity is high. The prematurity
+    puts the two together: how much shorter than the local mean the previous RR is (as a share
+    of it), divided by the irregularity, or by STEADY_IRREGULARITY where the rhythm is steadier:
+    above about 2, a beat comes earlier than its rhythm explains. The first beat's previous RR
+    is its next one, and the last beat's next RR its previous one.
     """
     if len(samples) == 1:
         raise SignalrnnError("window.rr_features: a record with a single beat has no RR interval; "
@@ -99,8 +103,9 @@ def rr_features(samples: np.ndarray, fs_hz: float, local_beats: int, short_beats
     usual = pd.Series(previous).rolling(short_beats, center=True, min_periods=1).median().to_numpy()
     jumps = pd.Series(np.abs(np.diff(previous, prepend=previous[0])))
     irregularity = jumps.rolling(short_beats, center=True, min_periods=1).median().to_numpy() / usual
-    return np.column_stack([previous, following, previous / local, following / local,
-                            previous / usual, following / usual, irregularity]).astype(np.float32)
+    prematurity = (1 - previous / local) / np.maximum(irregularity, STEADY_IRREGULARITY)
+    return np.column_stack([previous, following, previous / local, following / local, previous / usual,
+                            following / usual, irregularity, prematurity]).astype(np.float32)
 
 
 def median_window(windows: np.ndarray) -> np.ndarray:

@@ -57,7 +57,7 @@ def test_unshuffled_batches_keep_record_order(tmp_path):
 
 
 def test_rr_features_come_beside_the_windows(tmp_path):
-    rr = [[0.8, 0.9, 1.0, 1.1, 1.0, 1.0, 0.1], [0.5, 1.2, 0.6, 1.4, 0.6, 1.5, 0.1]]
+    rr = [[0.8, 0.9, 1.0, 1.1, 1.0, 1.0, 0.1, 0.0], [0.5, 1.2, 0.6, 1.4, 0.6, 1.5, 0.1, 4.0]]
     write_windows(tmp_path, "a", ["N", "SVEB"], rr)
     windows = WindowSet(tmp_path, ["a"], ["N", "SVEB"])
     assert windows.n_features == len(RR_COLUMNS)

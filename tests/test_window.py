@@ -7,6 +7,7 @@ import pytest
 from signalrnn.errors import SignalrnnError
 from signalrnn.window import (
     RR_COLUMNS,
+    STEADY_IRREGULARITY,
     extract_windows,
     inside_record,
     normalize,
@@ -90,15 +91,17 @@ def test_rr_features_are_the_neighbouring_intervals_and_their_ratio_to_the_local
     assert previous_ratio[3] < 0.7  # the premature beat stands out
 
 
-def test_an_early_beat_in_a_regular_rhythm_is_premature_in_an_irregular_one_usual():
+def test_an_early_beat_is_premature_in_a_regular_rhythm_and_usual_in_an_irregular_one():
     regular = np.cumsum(np.r_[0, np.full(10, 1.0), 0.6, 1.4, np.full(10, 1.0)])
     irregular = np.cumsum(np.r_[0, np.tile([0.7, 1.3], 5), 0.6, 1.4, np.tile([0.7, 1.3], 5)])
-    columns = [RR_COLUMNS.index("rr_prev_short_ratio"), RR_COLUMNS.index("rr_irregularity")]
+    columns = [RR_COLUMNS.index(c) for c in ("rr_prev_short_ratio", "rr_irregularity", "rr_prematurity")]
     beat = 11  # the beat 0.6 s after its predecessor, followed by a 1.4 s pause
-    early, jumpy = rr_features(regular * 100, 100, local_beats=20, short_beats=9)[beat, columns]
+    early, jumpy, premature = rr_features(regular * 100, 100, local_beats=20, short_beats=9)[beat, columns]
     assert early == pytest.approx(0.6) and jumpy == pytest.approx(0.0)
-    early, jumpy = rr_features(irregular * 100, 100, local_beats=20, short_beats=9)[beat, columns]
-    assert early == pytest.approx(0.6 / 1.0, abs=0.35) and jumpy > 0.5  # early beats are usual here
+    assert premature == pytest.approx(0.4 / STEADY_IRREGULARITY)  # 40 % early, in a steady rhythm
+    early, jumpy, premature = rr_features(irregular * 100, 100, local_beats=20, short_beats=9)[beat, columns]
+    assert early < 0.9 and jumpy > 0.5  # early beats are usual here
+    assert premature < 1
 
 
 def test_windows_of_a_resampled_signal_are_cut_at_the_rescaled_samples(tmp_path):
