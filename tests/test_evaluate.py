@@ -7,11 +7,12 @@ import pytest
 from signalrnn.dataset import WindowSet
 from signalrnn.evaluate import predict
 from signalrnn.model import build_model
+from signalrnn.window import RR_COLUMNS
 from tests.test_dataset import write_windows
 from tests.test_model import MODEL
 
 
-@pytest.mark.parametrize("rr", [None, np.random.default_rng(0).uniform(0.5, 1.5, (6, 4))])
+@pytest.mark.parametrize("rr", [None, np.random.default_rng(0).uniform(0.5, 1.5, (6, len(RR_COLUMNS)))])
 def test_predict_gives_the_models_probabilities_and_the_final_lstm_state(tmp_path, rr):
     write_windows(tmp_path, "a", ["x", "y"] * 3, rr)
     windows = WindowSet(tmp_path, ["a"], ["x", "y"])
