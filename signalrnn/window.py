@@ -90,9 +90,8 @@ def rr_features(samples: np.ndarray, fs_hz: float, local_beats: int, short_beats
     in a regular rhythm has a short previous ratio well below 1 at an irregularity near 0; in
     atrial fibrillation early beats are the rule and the irregularity is high. The prematurity
     puts the two together: how much shorter than the local mean the previous RR is (as a share
-    of it), divided by the irregularity, or by STEADY_IRREGULARITY where the rhythm is steadier:
-    above about 2, a beat comes earlier than its rhythm explains. The first beat's previous RR
-    is its next one, and the last beat's next RR its previous one.
+    of it), divided by the irregularity, or by STEADY_IRREGULARITY where the rhythm is steadier.
+    The first beat's previous RR is its next one, and the last beat's next RR its previous one.
     """
     if len(samples) == 1:
         raise SignalrnnError("window.rr_features: a record with a single beat has no RR interval; "
@@ -101,6 +100,9 @@ def rr_features(samples: np.ndarray, fs_hz: float, local_beats: int, short_beats
     previous, following = np.r_[rr_s[:1], rr_s], np.r_[rr_s, rr_s[-1:]]
     local = pd.Series(previous).rolling(local_beats, center=True, min_periods=1).mean().to_numpy()
     usual = pd.Series(previous).rolling(short_beats, center=True, min_periods=1).median().to_numpy()
+    if not usual.all():
+        raise SignalrnnError("window.rr_features: most RR intervals around some beat are 0 s (several "
+                             "events at one sample); RR features need one event per beat")
     jumps = pd.Series(np.abs(np.diff(previous, prepend=previous[0])))
     irregularity = jumps.rolling(short_beats, center=True, min_periods=1).median().to_numpy() / usual
     prematurity = (1 - previous / local) / np.maximum(irregularity, STEADY_IRREGULARITY)

@@ -104,6 +104,11 @@ def test_an_early_beat_is_premature_in_a_regular_rhythm_and_usual_in_an_irregula
     assert premature < 1
 
 
+def test_rr_features_refuse_events_that_share_their_samples():
+    with pytest.raises(SignalrnnError, match="window.rr_features: .*one event per beat"):
+        rr_features(np.array([0, 0, 0, 100, 100, 100, 200, 200, 200]), 100, local_beats=9, short_beats=5)
+
+
 def test_windows_of_a_resampled_signal_are_cut_at_the_rescaled_samples(tmp_path):
     signal = np.arange(50, dtype=np.float32)[:, None]  # 50 samples at 100 Hz
     window = {**WINDOW, "pre_ms": 20, "post_ms": 30}   # 2 + 3 samples at 100 Hz
