@@ -298,8 +298,7 @@ def methods_table(config: dict, baseline_rule: dict | None = None) -> pd.DataFra
             + ("; each also minus the record's median window" if win["median_difference"] else "")
             + (f"; RR intervals, their ratios to the mean of {win['rr_local_beats']} and the median "
                f"of {win['rr_short_beats']} RR, the rhythm's irregularity and the beat's prematurity "
-               "beside the LSTM"
-               if win["rr_features"] else ""))},
+               "beside the LSTM" if win["rr_features"] else ""))},
         {"step": "split", "settings": split_settings(config["split"])},
         {"step": "model", "settings": (
             (f"convolutions of {model['conv_filters']} filters (kernel {model['conv_kernel']}, stride "

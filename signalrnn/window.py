@@ -105,8 +105,9 @@ def rr_features(samples: np.ndarray, fs_hz: float, local_beats: int, short_beats
                              "events at one sample); RR features need one event per beat")
     jumps = pd.Series(np.abs(np.diff(previous, prepend=previous[0])))
     irregularity = jumps.rolling(short_beats, center=True, min_periods=1).median().to_numpy() / usual
-    prematurity = (1 - previous / local) / np.maximum(irregularity, STEADY_IRREGULARITY)
-    return np.column_stack([previous, following, previous / local, following / local, previous / usual,
+    previous_ratio = previous / local
+    prematurity = (1 - previous_ratio) / np.maximum(irregularity, STEADY_IRREGULARITY)
+    return np.column_stack([previous, following, previous_ratio, following / local, previous / usual,
                             following / usual, irregularity, prematurity]).astype(np.float32)
 
 
