@@ -174,8 +174,3 @@ def annotated_records(config: dict) -> Iterator[tuple[str, pd.DataFrame]]:
         print(f"annotate: {record}: {len(events)} events "
               f"({events['label'].value_counts().to_dict()})", flush=True)
         yield record, events
-
-
-def annotate_records(config: dict) -> pd.DataFrame:
-    """Event table of every record the config uses, in record then sample order."""
-    return pd.concat([events for _, events in annotated_records(config)], ignore_index=True)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import wfdb
 
-from signalrnn.annotate import annotate_records, label_codes, rhythm_codes
+from signalrnn.annotate import annotated_records, label_codes, rhythm_codes
 from signalrnn.cli import main
 from signalrnn.config import validate_config
 from signalrnn.errors import SignalrnnError
@@ -13,6 +13,11 @@ from tests.conftest import write_yaml
 
 AAMI = {"source": "symbol", "classes": {"N": ["N", "L", "R"], "SVEB": ["A", "S"], "VEB": ["V"]},
         "ignore": ["+", "~"], "unknown": "error", "extension": "atr"}
+
+
+def annotate_records(config: dict) -> pd.DataFrame:
+    """Event table of every record the config uses, in record then sample order."""
+    return pd.concat([events for _, events in annotated_records(config)], ignore_index=True)
 
 
 def test_codes_map_to_their_class_and_ignored_codes_vanish():
