@@ -77,7 +77,7 @@ def test_mitdb_tests_on_its_test_list_with_rr_features_at_180_hz(mitdb_subset):
     assert set(RR_COLUMNS) <= set(predictions.columns)
     meta = json.loads((mitdb_subset / "model/model.json").read_text())
     assert meta["features"] == RR_COLUMNS and meta["fs_hz"] == 180.0
-    assert meta["input_shape"] == [288, 2]  # 900 + 700 ms at 180 Hz: MLII and MLII - median beat
+    assert meta["input_shape"] == [144, 2]  # 350 + 450 ms at 180 Hz: MLII and MLII - median beat
 
 
 def test_iafdb_leaves_each_labelled_patient_out_once(iafdb_lopo):
