@@ -1,10 +1,11 @@
 """Annotate new recordings with a trained model: record -> filter -> events -> windows -> classes.
 
 Everything is preprocessed as in training, from the model's ``model.json``. Long records are
-read, filtered and classified in blocks of BLOCK_S seconds, each with MARGIN_S seconds of signal
-either side, so memory stays bounded and the zero-phase filters see the same context as on the
-whole record. Per record, ``<out>/<record>.pred`` holds one WFDB annotation per event and
-``<out>/<record>.csv`` the sample, time, channel, class and every class probability.
+read, filtered and windowed in blocks of BLOCK_S seconds, each with MARGIN_S seconds of signal
+either side, so that the zero-phase filters see the same context as on the whole record; the
+windows wait in a scratch memory map for the model, so memory stays bounded. Per record,
+``<out>/<record>.pred`` holds one WFDB annotation per event and ``<out>/<record>.csv`` the
+sample, time, channel, class and every class probability.
 
 Annotation symbols: a rhythm model (sliding windows) writes WFDB rhythm annotations, ``+`` with
 the aux note ``(<class>``; otherwise each event gets the first of its class's codes that is a
@@ -35,6 +36,7 @@ from signalrnn.window import (
     RR_COLUMNS,
     extract_windows,
     inside_record,
+    median_window,
     normalize,
     rr_features,
     usable_windows,
@@ -207,18 +209,45 @@ def annotation_events(meta: dict, path: Path, names: list[str]) -> pd.DataFrame:
 def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: list[str],
              events: pd.DataFrame, batch_size: int = 256) -> np.ndarray:
     """Class probabilities (n_events, n_classes) of ``events``; NaN rows for events whose window
-    runs past either end of the record or touches missing or flat signal."""
-    meta, fs = trained.meta, float(header.fs)
-    fs_out = output_rate(meta["filter"], fs)
-    n_pre, n_post = window_samples(fs_out, meta["window"]["pre_ms"], meta["window"]["post_ms"])
-    per_event = meta["window"]["channels"] == "annotated"
-    index = {c: i for i, c in enumerate(channels)}
-    chans = (events["channel"].map(index).to_numpy()[:, None] if per_event
-             else np.tile(np.arange(len(channels)), (len(events), 1)))
-    features = (rr_features(events["sample"].to_numpy(), fs, meta["window"]["rr_local_beats"],
+    runs past either end of the record or touches missing or flat signal.
+
+    All windows are gathered first (``record_windows``), so that with
+    ``window.median_difference`` the record's median window is known before the model runs, as
+    in the window step. The model then takes them batch by batch through ``predict_on_batch``:
+    ``model.predict`` sets up a data pipeline on every call (bench_predict.py)."""
+    meta = trained.meta
+    features = (rr_features(events["sample"].to_numpy(), float(header.fs), meta["window"]["rr_local_beats"],
                             meta["window"]["rr_short_beats"]) if meta["features"] else None)
     probs = np.full((len(events), len(meta["classes"])), np.nan, dtype=np.float32)
-    samples = events["sample"].to_numpy()
+    with tempfile.TemporaryDirectory(prefix="signalrnn-predict-") as scratch:
+        rows, windows = record_windows(meta, path, header, channels, events, Path(scratch) / "windows.npy")
+        usual = median_window(windows) if meta["window"]["median_difference"] and len(rows) else None
+        print(f"predict: {path.name}: classifying {len(rows)} windows", flush=True)
+        for start in range(0, len(rows), batch_size):
+            part = rows[start:start + batch_size]
+            batch = np.asarray(windows[start:start + batch_size])
+            if usual is not None:
+                batch = np.concatenate([batch, batch - usual], axis=2)
+            inputs = batch if features is None else {"window": batch, "rr": features[part]}
+            probs[part] = np.asarray(trained.model.predict_on_batch(inputs))
+        del windows  # the memory map, before its folder goes
+    return probs
+
+
+def record_windows(meta: dict, path: Path, header: wfdb.Record, channels: list[str],
+                   events: pd.DataFrame, scratch: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The normalised windows (n, samples, channels) of the ``events`` whose window lies inside
+    the record on usable signal, read block by block into a memory map at ``scratch`` (memory
+    stays bounded on long records), and the rows of ``events`` they belong to."""
+    fs = float(header.fs)
+    fs_out = output_rate(meta["filter"], fs)
+    n_pre, n_post = window_samples(fs_out, meta["window"]["pre_ms"], meta["window"]["post_ms"])
+    index = {c: i for i, c in enumerate(channels)}
+    chans = (events["channel"].map(index).to_numpy()[:, None] if meta["window"]["channels"] == "annotated"
+             else np.tile(np.arange(len(channels)), (len(events), 1)))
+    windows = np.lib.format.open_memmap(scratch, mode="w+", dtype=np.float32,
+                                        shape=(len(events), n_pre + n_post, chans.shape[1]))
+    samples, found, n_found = events["sample"].to_numpy(), [], 0
     for block in read_blocks(path, header, channels, meta):
         rows = np.flatnonzero((samples >= block.start) & (samples < block.stop))
         centres = np.round(samples[rows] * fs_out / fs).astype(int) - round(block.first * fs_out / fs)
@@ -226,28 +255,13 @@ def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: l
         rows, centres = rows[inside], centres[inside]
         usable = usable_windows(block.signal, centres, chans[rows], n_pre, n_post)
         rows, centres = rows[usable], centres[usable]
-        if len(rows):
-            windows = normalize(extract_windows(block.signal, centres, chans[rows], n_pre, n_post),
-                                meta["window"]["normalize"])
-            inputs = windows if features is None else {"window": windows, "rr": features[rows]}
-            probs[rows] = in_batches(trained.model, inputs, batch_size)
-        print(f"predict: {path.name}: {block.stop / fs / 60:.1f} of {header.sig_len / fs / 60:.1f} min, "
+        windows[n_found:n_found + len(rows)] = normalize(
+            extract_windows(block.signal, centres, chans[rows], n_pre, n_post), meta["window"]["normalize"])
+        found.append(rows)
+        n_found += len(rows)
+        print(f"predict: {path.name}: {block.stop / fs / 60:.1f} of {header.sig_len / fs / 60:.1f} min read, "
               f"{int((samples < block.stop).sum())} events", flush=True)
-    return probs
-
-
-def in_batches(model: keras.Model, inputs: np.ndarray | dict[str, np.ndarray],
-               batch_size: int) -> np.ndarray:
-    """``model`` on ``inputs`` (an array, or a dict of arrays for several inputs), batch by batch
-    through ``predict_on_batch``: ``model.predict`` sets up a data pipeline on every call, which
-    cost a quarter of its time on one block's windows (bench_predict.py)."""
-    n = len(next(iter(inputs.values()))) if isinstance(inputs, dict) else len(inputs)
-    batches = []
-    for start in range(0, n, batch_size):
-        part = slice(start, start + batch_size)
-        batch = {k: v[part] for k, v in inputs.items()} if isinstance(inputs, dict) else inputs[part]
-        batches.append(np.asarray(model.predict_on_batch(batch)))
-    return np.concatenate(batches)
+    return np.concatenate([np.zeros(0, dtype=int), *found]), windows[:n_found]
 
 
 def annotation_labels(meta: dict, classes: list[str], rhythm: bool) -> tuple[list[str], list[str]]:

@@ -21,7 +21,7 @@ from signalrnn.model import build_model
 from signalrnn.predict import BLOCK_S, read_blocks
 from signalrnn.simulate import channel_names, simulate_dataset
 from signalrnn.train import model_metadata
-from signalrnn.window import RR_COLUMNS
+from signalrnn.window import RR_COLUMNS, window_samples
 from tests.conftest import ROOT, write_yaml
 from tests.test_real_workflows import trimmed_copy
 from tests.test_workflow import snakemake
@@ -147,12 +147,17 @@ def test_activations_are_a_refractory_period_apart():
     assert activation_samples(signal, fs, refractory_ms=60).tolist() == [320, 900, 1500]
 
 
-def untrained_model(folder: Path, config_path: Path, record: Path, shape: tuple[int, int],
-                    n_features: int = 0) -> Path:
+def untrained_model(folder: Path, config_path: Path, record: Path) -> Path:
     """An untrained model of ``config_path``'s architecture with the model.json that train would
     write for records like ``record``: the plumbing of predict, not the accuracy."""
     config = load_config(config_path) | {"data_dir": str(record.parent)}
-    fs_hz = config["filter"]["resample_hz"] or wfdb.rdheader(str(record)).fs
+    win, header = config["window"], wfdb.rdheader(str(record))
+    fs_hz = config["filter"]["resample_hz"] or header.fs
+    n_channels = (1 if win["channels"] == "annotated" else header.n_sig if win["channels"] == "all"
+                  else len(win["channels"]))
+    shape = (sum(window_samples(fs_hz, win["pre_ms"], win["post_ms"])),
+             n_channels * (1 + win["median_difference"]))
+    n_features = len(RR_COLUMNS) if win["rr_features"] else 0
     windows = SimpleNamespace(shape=shape, n_features=n_features,
                               index=pd.DataFrame({"record": [record.name], "fs_hz": [fs_hz]}))
     model = build_model(*shape, len(config["annotation"]["classes"]), config["model"], 1e-3,
@@ -165,13 +170,13 @@ def untrained_model(folder: Path, config_path: Path, record: Path, shape: tuple[
 @pytest.fixture(scope="module")
 def mitdb_model(real_data, tmp_path_factory):
     return untrained_model(tmp_path_factory.mktemp("mitdb-model"), ROOT / "configs/mitdb.yaml",
-                           real_data / "mitdb-ds1/101", (288, 1), n_features=len(RR_COLUMNS))
+                           real_data / "mitdb-ds1/101")
 
 
 @pytest.fixture(scope="module")
 def iafdb_model(real_data, tmp_path_factory):
     return untrained_model(tmp_path_factory.mktemp("iafdb-model"), ROOT / "configs/iafdb.yaml",
-                           real_data / "iafdb/iaf1_ivc", (500, 5))
+                           real_data / "iafdb/iaf1_ivc")
 
 
 def test_an_ecg_record_is_annotated_beat_by_beat_with_detected_qrs(real_data, mitdb_model, tmp_path):
@@ -213,8 +218,7 @@ def predict_error(capsys, *args: str) -> str:
 
 
 def test_a_record_at_another_rate_is_refused(real_data, tmp_path, capsys):
-    model = untrained_model(tmp_path, ROOT / "configs/default.yaml", real_data / "iafdb/iaf1_ivc",
-                            (120, 1))
+    model = untrained_model(tmp_path, ROOT / "configs/default.yaml", real_data / "iafdb/iaf1_ivc")
     meta = json.loads((tmp_path / "model.json").read_text())
     assert meta["filter"]["resample_hz"] is None
     data = trimmed_copy(real_data / "mitdb-ds1", ["101"], tmp_path / "data", 10)
