@@ -155,7 +155,7 @@ def window_record(
     chans = channel_indices(kept, channel_names, window_cfg["channels"], record)
     usable = usable_windows(signal, centres, chans, n_pre, n_post)
     kept, centres, chans = kept[usable].reset_index(drop=True), centres[usable], chans[usable]
-    n_channels = chans.shape[1] if len(kept) else _n_channels(window_cfg, channel_names)
+    n_channels = chans.shape[1] if len(kept) else n_window_channels(window_cfg, channel_names)
     relative = window_cfg["median_difference"]
     partial = Path(out_npy).with_suffix(".partial.npy")
     out = np.lib.format.open_memmap(partial, mode="w+", dtype=np.float32,
@@ -198,6 +198,8 @@ def usable_windows(signal: np.ndarray, centres: np.ndarray, chans: np.ndarray, n
     return usable
 
 
-def _n_channels(window_cfg: dict, names: list[str]) -> int:
+def n_window_channels(window_cfg: dict, names: list[str]) -> int:
+    """Signal channels per window under ``window.channels`` for a record with channels ``names``
+    (without the median-difference channels)."""
     choice = window_cfg["channels"]
     return 1 if choice == "annotated" else len(names) if choice == "all" else len(choice)

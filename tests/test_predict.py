@@ -21,7 +21,7 @@ from signalrnn.model import build_model
 from signalrnn.predict import BLOCK_S, read_blocks
 from signalrnn.simulate import channel_names, simulate_dataset
 from signalrnn.train import model_metadata
-from signalrnn.window import RR_COLUMNS, window_samples
+from signalrnn.window import RR_COLUMNS, n_window_channels, window_samples
 from tests.conftest import ROOT, write_yaml
 from tests.test_real_workflows import trimmed_copy
 from tests.test_workflow import snakemake
@@ -153,10 +153,8 @@ def untrained_model(folder: Path, config_path: Path, record: Path) -> Path:
     config = load_config(config_path) | {"data_dir": str(record.parent)}
     win, header = config["window"], wfdb.rdheader(str(record))
     fs_hz = config["filter"]["resample_hz"] or header.fs
-    n_channels = (1 if win["channels"] == "annotated" else header.n_sig if win["channels"] == "all"
-                  else len(win["channels"]))
     shape = (sum(window_samples(fs_hz, win["pre_ms"], win["post_ms"])),
-             n_channels * (1 + win["median_difference"]))
+             n_window_channels(win, header.sig_name) * (1 + win["median_difference"]))
     n_features = len(RR_COLUMNS) if win["rr_features"] else 0
     windows = SimpleNamespace(shape=shape, n_features=n_features,
                               index=pd.DataFrame({"record": [record.name], "fs_hz": [fs_hz]}))
