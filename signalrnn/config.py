@@ -99,8 +99,26 @@ def _check_consistency(config: dict, source: str) -> None:
     if anchors == "sliding" and config["window"]["rr_features"]:
         raise SignalrnnError(f"{source}: window.rr_features: needs beats as events (annotations or qrs), "
                              "not sliding windows")
+    _check_premature_gate(config, source)
     _check_simulation(config, source)
     _check_tune(config, source)
+
+
+def _check_premature_gate(config: dict, source: str) -> None:
+    """The gate reads rr_prematurity and names two different classes of annotation.classes."""
+    gate = config["model"]["premature_gate"]
+    if gate is None:
+        return
+    if not config["window"]["rr_features"]:
+        raise SignalrnnError(f"{source}: model.premature_gate: needs window.rr_features (its "
+                             "rr_prematurity); turn them on or set the gate to null")
+    classes = list(config["annotation"]["classes"])
+    for key in ("class", "otherwise"):
+        if gate[key] not in classes:
+            raise SignalrnnError(f"{source}: model.premature_gate.{key}: {gate[key]!r} is not a class; "
+                                 f"name one of annotation.classes {classes}")
+    if gate["class"] == gate["otherwise"]:
+        raise SignalrnnError(f"{source}: model.premature_gate.otherwise: must differ from its class")
 
 
 def _check_tune(config: dict, source: str) -> None:

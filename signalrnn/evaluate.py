@@ -33,7 +33,7 @@ from signalrnn.errors import SignalrnnError
 from signalrnn.failures import failure_traces, select_failures
 from signalrnn.layout import Layout
 from signalrnn.metrics import classification_metrics, metrics_by_group
-from signalrnn.model import FINAL_LSTM
+from signalrnn.model import FINAL_LSTM, apply_premature_gate
 from signalrnn.plots import (
     confusion_figure,
     failure_gallery_figure,
@@ -54,6 +54,7 @@ from signalrnn.tracking import (
 )
 from signalrnn.train import class_names, run_name, split_windows
 from signalrnn.uncertainty import OVERALL, PER_CLASS, patient_bootstrap
+from signalrnn.window import PREMATURITY
 
 SPLIT = "test"
 
@@ -79,11 +80,20 @@ def input_files(config: dict, layout: Layout) -> list[Path]:
     ]
 
 
-def predict(model: keras.Model, windows: WindowSet, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Class probabilities (n, classes) and the final LSTM hidden state (n, units) of every window."""
+def trained_gate(layout: Layout) -> dict | None:
+    """The premature gate of the layout's trained model (``model.premature_gate``), if it has one."""
+    return json.loads(layout.model_meta.read_text()).get("premature_gate")
+
+
+def predict(model: keras.Model, windows: WindowSet, batch_size: int,
+            gate: dict | None) -> tuple[np.ndarray, np.ndarray]:
+    """Class probabilities (n, classes), after the model's premature ``gate`` if any, and the
+    final LSTM hidden state (n, units) of every window."""
     probe = keras.Model(model.input, [model.outputs[0], model.get_layer(FINAL_LSTM).output])
     probs, hidden = probe.predict(WindowBatches(windows, batch_size=batch_size, shuffle=False),
                                   verbose=0)
+    if gate is not None:
+        probs = apply_premature_gate(probs, windows.index[PREMATURITY].to_numpy(), gate, windows.classes)
     return probs, hidden
 
 
@@ -153,13 +163,13 @@ def evaluate(config: dict, layout: Layout) -> dict:
     predictions, tables and figures; log them to the training run and register the model."""
     classes, cfg = class_names(config), config["evaluate"]
     batch_size = config["train"]["batch_size"]
-    model = load_model(layout.model)
+    model, gate = load_model(layout.model), trained_gate(layout)
     test_set = split_windows(config, layout, SPLIT)
-    probs, hidden = predict(model, test_set, batch_size)
+    probs, hidden = predict(model, test_set, batch_size, gate)
     val_set = split_windows(config, layout, "val")  # fits the temperature and the baseline rule
     temperature = None
     if cfg["temperature_scaling"]:
-        temperature = fit_temperature(predict(model, val_set, batch_size)[0], val_set.labels)
+        temperature = fit_temperature(predict(model, val_set, batch_size, gate)[0], val_set.labels)
     fold = {} if layout.fold is None else {"fold": int(layout.fold)}
     patients = test_set.index["patient"].astype(str).to_numpy()
     metrics = assess(test_set.labels, probs, patients, classes, SPLIT, cfg, temperature) | fold

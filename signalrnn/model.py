@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 
 FINAL_LSTM = "lstm_final"  # the layer whose last hidden state summarises a window
 RR_SCALING = "rr_scaling"  # standardises the RR features; train adapts it to the training split
@@ -50,3 +51,17 @@ def build_model(
         metrics=["accuracy"],
     )
     return model
+
+
+def apply_premature_gate(probs: np.ndarray, prematurity: np.ndarray, gate: dict | None,
+                         classes: list[str]) -> np.ndarray:
+    """``probs`` (n, classes) after ``model.premature_gate``: a window whose ``prematurity``
+    (window.PREMATURITY) is below ``min_prematurity`` cannot be ``class``; that class's
+    probability moves to ``otherwise``."""
+    if gate is None:
+        return probs
+    gated, on_time = probs.copy(), np.asarray(prematurity) < gate["min_prematurity"]
+    early, otherwise = classes.index(gate["class"]), classes.index(gate["otherwise"])
+    gated[on_time, otherwise] += gated[on_time, early]
+    gated[on_time, early] = 0
+    return gated

@@ -31,8 +31,10 @@ from signalrnn.detect import activation_samples, qrs_samples, sliding_samples
 from signalrnn.errors import SignalrnnError
 from signalrnn.evaluate import load_model
 from signalrnn.filters import preprocess, resample_ratio
+from signalrnn.model import apply_premature_gate
 from signalrnn.records import output_rate, read_annotation, read_header
 from signalrnn.window import (
+    PREMATURITY,
     RR_COLUMNS,
     extract_windows,
     inside_record,
@@ -208,8 +210,9 @@ def annotation_events(meta: dict, path: Path, names: list[str]) -> pd.DataFrame:
 
 def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: list[str],
              events: pd.DataFrame, batch_size: int = 256) -> np.ndarray:
-    """Class probabilities (n_events, n_classes) of ``events``; NaN rows for events whose window
-    runs past either end of the record or touches missing or flat signal.
+    """Class probabilities (n_events, n_classes) of ``events``, after the model's premature gate
+    if it has one; NaN rows for events whose window runs past either end of the record or touches
+    missing or flat signal.
 
     All windows are gathered first (``record_windows``), so that with
     ``window.median_difference`` the record's median window is known before the model runs, as
@@ -231,6 +234,9 @@ def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: l
             inputs = batch if features is None else {"window": batch, "rr": features[part]}
             probs[part] = np.asarray(trained.model.predict_on_batch(inputs))
         del windows  # the memory map, before its folder goes
+    if meta.get("premature_gate"):
+        probs = apply_premature_gate(probs, features[:, RR_COLUMNS.index(PREMATURITY)],
+                                     meta["premature_gate"], meta["classes"])
     return probs
 
 

@@ -305,7 +305,7 @@ def methods_table(config: dict, baseline_rule: dict | None = None) -> pd.DataFra
              f"{model['conv_stride']} samples), then " if model["conv_filters"] else "")
             + f"{model['layers']} LSTM layer(s) of {model['units']} units"
             f"{' (bidirectional)' if model['bidirectional'] else ''}, dropout {model['dropout']}, "
-            "dense softmax")},
+            "dense softmax" + premature_gate_settings(model["premature_gate"]))},
         {"step": "training", "settings": (
             f"Adam, learning rate {config['train']['learning_rate']}, batch "
             f"{config['train']['batch_size']}, up to {config['train']['epochs']} epochs, early "
@@ -325,6 +325,13 @@ def methods_table(config: dict, baseline_rule: dict | None = None) -> pd.DataFra
             + (", temperature scaling fitted on the validation split" if ev["temperature_scaling"]
                else ""))},
     ] + ([{"step": "baseline", "settings": baseline_settings(baseline_rule)}] if baseline_rule else []))
+
+
+def premature_gate_settings(gate: dict | None) -> str:
+    if gate is None:
+        return ""
+    return (f"; then {gate['class']} only for beats of prematurity {gate['min_prematurity']:g} or "
+            f"more, else {gate['otherwise']}")
 
 
 def _cell(value: float, interval: list[float] | None) -> str:

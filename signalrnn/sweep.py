@@ -21,7 +21,7 @@ import pandas as pd
 from signalrnn.annotate import EVENT_COLUMNS, label_codes
 from signalrnn.baseline import predict_windows
 from signalrnn.dataset import WindowSet
-from signalrnn.evaluate import SPLIT, load_model, predict
+from signalrnn.evaluate import SPLIT, load_model, predict, trained_gate
 from signalrnn.filters import preprocess
 from signalrnn.layout import Layout
 from signalrnn.metrics import classification_metrics
@@ -59,7 +59,8 @@ def sweep_level(config: dict, layout: Layout, snr_db: float) -> dict:
         for record in records:
             window_simulated(at_level, record, Path(folder))
         windows = WindowSet(folder, records, classes)
-        probabilities, _ = predict(load_model(layout.model), windows, config["train"]["batch_size"])
+        probabilities, _ = predict(load_model(layout.model), windows, config["train"]["batch_size"],
+                                   trained_gate(layout))
         result = {"snr_db": snr_db, "model": classification_metrics(
             windows.labels, probabilities.argmax(axis=1), classes, SPLIT)}
         if config["baseline"]["enabled"]:

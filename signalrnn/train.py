@@ -65,7 +65,8 @@ def model_metadata(config: dict, windows: WindowSet) -> dict:
 
     ``fs_hz`` is the windows' rate; ``record_channels`` the channel names of the first training
     record; ``filter``, ``events``, ``window`` (with normalisation and RR features) and
-    ``annotation`` (class names and label map) are the config's sections.
+    ``annotation`` (class names and label map) are the config's sections, ``premature_gate`` its
+    ``model.premature_gate``.
     """
     first = str(windows.index["record"].iat[0])
     return {
@@ -80,6 +81,7 @@ def model_metadata(config: dict, windows: WindowSet) -> dict:
         "events": config["events"],
         "window": config["window"],
         "annotation": config["annotation"],
+        "premature_gate": config["model"]["premature_gate"],
     }
 
 

@@ -12,8 +12,9 @@ from signalrnn.errors import SignalrnnError
 
 CHUNK_WINDOWS = 4096  # windows held in memory at once while writing
 CHUNK_SAMPLES = 1 << 20  # samples of a record checked for NaN at once
+PREMATURITY = "rr_prematurity"
 RR_COLUMNS = ["rr_prev_s", "rr_next_s", "rr_prev_ratio", "rr_next_ratio",
-              "rr_prev_short_ratio", "rr_next_short_ratio", "rr_irregularity", "rr_prematurity"]
+              "rr_prev_short_ratio", "rr_next_short_ratio", "rr_irregularity", PREMATURITY]
 STEADY_IRREGULARITY = 0.05  # the prematurity's floor on the irregularity: 5 % of the median RR
 
 

@@ -95,6 +95,7 @@ def test_flatten_joins_nested_keys():
 
 
 CLASSES = {"a": ["A"], "b": ["B"]}
+GATE = {"class": "a", "min_prematurity": 3.0, "otherwise": "b"}
 
 
 @pytest.mark.parametrize(
@@ -112,6 +113,11 @@ CLASSES = {"a": ["A"], "b": ["B"]}
         ({"split": {"method": "kfold", "folds": 1}}, "split.folds"),
         ({"train": {"noise_augmentation": {"snr_db": [0, 30]}}, "window": {"median_difference": True}},
          "train.noise_augmentation"),
+        ({"model": {"premature_gate": GATE}}, "model.premature_gate"),
+        ({"model": {"premature_gate": GATE | {"class": "SVEB"}}, "window": {"rr_features": True}},
+         "model.premature_gate.class"),
+        ({"model": {"premature_gate": GATE | {"otherwise": "a"}}, "window": {"rr_features": True}},
+         "model.premature_gate.otherwise"),
     ],
 )
 def test_keys_that_contradict_each_other_are_named(change, named):

@@ -17,7 +17,7 @@ def test_predict_gives_the_models_probabilities_and_the_final_lstm_state(tmp_pat
     write_windows(tmp_path, "a", ["x", "y"] * 3, rr)
     windows = WindowSet(tmp_path, ["a"], ["x", "y"])
     model = build_model(*windows.shape, 2, MODEL, 1e-3, n_features=windows.n_features)
-    probs, hidden = predict(model, windows, batch_size=4)
+    probs, hidden = predict(model, windows, batch_size=4, gate=None)
     assert hidden.shape == (6, MODEL["units"])
     np.testing.assert_allclose(probs, model.predict(windows.model_inputs(np.arange(6)), verbose=0),
                                atol=1e-6)

@@ -4,7 +4,12 @@ import keras
 import numpy as np
 import pytest
 
-from signalrnn.model import FINAL_LSTM, RR_SCALING, build_model
+from signalrnn.model import (
+    FINAL_LSTM,
+    RR_SCALING,
+    apply_premature_gate,
+    build_model,
+)
 
 MODEL = {"units": 8, "layers": 2, "bidirectional": False, "dropout": 0.1, "conv_filters": [],
          "conv_kernel": 5, "conv_stride": 2}
@@ -110,3 +115,14 @@ def test_mixed_precision_computes_in_float16_and_keeps_the_softmax_in_float32():
     assert model.get_layer("probabilities").compute_dtype == "float32"
     probs = model.predict(np.zeros((3, 50, 2), np.float32), verbose=0)
     assert probs.dtype == np.float32 and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+
+
+CLASSES = ["N", "SVEB", "VEB"]
+GATE = {"class": "SVEB", "min_prematurity": 2.0, "otherwise": "N"}
+
+
+def test_an_on_time_beat_cannot_be_sveb_its_probability_moves_to_n():
+    probs = np.array([[0.2, 0.7, 0.1], [0.2, 0.7, 0.1], [0.5, 0.1, 0.4]], dtype=np.float32)
+    gated = apply_premature_gate(probs, np.array([1.9, 2.0, 0.0]), GATE, CLASSES)
+    np.testing.assert_allclose(gated, [[0.9, 0.0, 0.1], [0.2, 0.7, 0.1], [0.6, 0.0, 0.4]])
+    assert probs[0, 1] == np.float32(0.7)  # the input stays as it was

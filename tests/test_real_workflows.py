@@ -11,7 +11,7 @@ import wfdb
 import yaml
 
 from signalrnn.cli import main
-from signalrnn.window import RR_COLUMNS
+from signalrnn.window import PREMATURITY, RR_COLUMNS
 from tests.conftest import copy_project, write_yaml
 from tests.test_workflow import METRIC_KEYS, snakemake
 
@@ -47,7 +47,7 @@ def run_subset(project, config_path):
 def mitdb_subset(real_data, tmp_path_factory):
     """The record-list split of configs/mitdb.yaml on three MIT-BIH records, three minutes each,
     beats VEB and not VEB (three minutes hold too few of the other classes to train on; every
-    beat stays an event, as the RR intervals need)."""
+    beat stays an event, as the RR intervals need). Without SVEB, the premature gate is on VEB."""
     project = copy_project(tmp_path_factory.mktemp("mitdb"))
     data = trimmed_copy(real_data / "mitdb-ds1", ["106", "119", "223"], project / "data/subset",
                         180, "atr")
@@ -56,6 +56,7 @@ def mitdb_subset(real_data, tmp_path_factory):
                "VEB": aami["VEB"]}
     config = derived_config(project, "mitdb", {
         "data_dir": str(data), **FAST_TRAINING, "annotation": {"classes": classes},
+        "model": {"premature_gate": {"class": "VEB", "min_prematurity": 3.0, "otherwise": "N"}},
         "split": {"records": {"train": ["119"], "val": ["106"], "test": ["223"]}},
     })
     return run_subset(project, config)
@@ -81,6 +82,15 @@ def test_mitdb_tests_on_its_test_list_with_rr_features_at_180_hz(mitdb_subset):
     meta = json.loads((mitdb_subset / "model/model.json").read_text())
     assert meta["features"] == RR_COLUMNS and meta["fs_hz"] == 180.0
     assert meta["input_shape"] == [144, 2]  # 350 + 450 ms at 180 Hz: MLII and MLII - median beat
+
+
+def test_the_premature_gate_leaves_no_veb_probability_on_beats_that_come_on_time(mitdb_subset):
+    gate = json.loads((mitdb_subset / "model/model.json").read_text())["premature_gate"]
+    assert gate == {"class": "VEB", "min_prematurity": 3.0, "otherwise": "N"}
+    predictions = pd.read_csv(mitdb_subset / "predictions.csv")
+    on_time = predictions[PREMATURITY] < gate["min_prematurity"]
+    assert on_time.any() and (predictions.loc[on_time, "p_VEB"] == 0).all()
+    assert (predictions.loc[~on_time, "p_VEB"] > 0).any()
 
 
 def test_predict_with_the_mitdb_model_reproduces_its_evaluation(mitdb_subset, tmp_path):

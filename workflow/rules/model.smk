@@ -59,6 +59,7 @@ if TRIALS:
 rule evaluate:
     input:
         RUN.model,
+        RUN.model_meta,
         RUN.mlflow_run,
         OUT.split,
         expand(OUT.windows("{record}"), record=RECORDS),

@@ -4,6 +4,7 @@
 rule sweep:
     input:
         OUT.model,
+        OUT.model_meta,
         OUT.metrics,
         OUT.split,
     output:
