@@ -3,7 +3,8 @@
 Floor: read every record and its annotations with wfdb and run one scipy sosfiltfilt over it.
 Pipeline: the filter, annotate and window steps exactly as Snakemake runs them (signalrnn's
 commands, called in this process, so interpreter start-up is not counted), with
-configs/mitdb.yaml. Both are timed twice, the faster of the two counts (warm file cache).
+configs/mitdb.yaml. Both are timed three times, taking turns, and the fastest of each counts
+(warm file cache).
 With --snakemake, also runs those steps through Snakemake with 1 and then 2 cores.
 
     SIGNALRNN_DATA=<folder holding mitdb-ds1/> python benchmarks/bench_preprocess.py [--snakemake]
@@ -31,13 +32,16 @@ from scipy import signal
 from signalrnn.cli import main as signalrnn
 
 
-def best_of_two(step) -> float:
-    times = []
-    for _ in range(2):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def fastest_interleaved(steps: list, rounds: int = 3) -> list[float]:
+    """Each step's fastest time (s) over ``rounds`` rounds, each round running every step once in
+    turn, so that the machine's drift (shared CPUs, file cache) reaches all steps alike."""
+    fastest = [float("inf")] * len(steps)
+    for _ in range(rounds):
+        for i, step in enumerate(steps):
+            start = time.perf_counter()
+            step()
+            fastest[i] = min(fastest[i], time.perf_counter() - start)
+    return fastest
 
 
 def floor(data_dir: Path, records: list[str]) -> None:
@@ -80,8 +84,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "bench.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-        t_floor = best_of_two(lambda: floor(data_dir, records))
-        t_pipe = best_of_two(lambda: pipeline(tmp / "bench.yaml", tmp / "results", records))
+        t_floor, t_pipe = fastest_interleaved([
+            lambda: floor(data_dir, records),
+            lambda: pipeline(tmp / "bench.yaml", tmp / "results", records)])
         n_windows = sum(len(np.load(p, mmap_mode="r")) for p in (tmp / "results/bench/windows").glob("*.npy"))
         print(f"{len(records)} MIT-BIH records, {n_windows} windows")
         print(f"  floor: read + rdann + sosfiltfilt     {t_floor:7.2f} s")

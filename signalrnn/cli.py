@@ -16,6 +16,7 @@ import yaml
 from signalrnn.config import load_config
 from signalrnn.errors import SignalrnnError
 from signalrnn.layout import Layout, snr_label
+from signalrnn.tables import write_csv
 
 # Where predict takes the events of a record from: its annotation file or a detector (detect.py).
 EVENT_SOURCES = ("annotations", "activations", "qrs", "sliding")
@@ -83,7 +84,7 @@ def cmd_annotate(config: dict, layout: Layout, args) -> None:
     of_record = dict(annotated_records(config))  # every record checked before any file is written
     for record, events in of_record.items():
         layout.events(record).parent.mkdir(parents=True, exist_ok=True)
-        events.to_csv(layout.events(record), index=False)
+        write_csv(events, layout.events(record))
 
 
 def cmd_window(config: dict, layout: Layout, args) -> None:
@@ -99,7 +100,7 @@ def cmd_window(config: dict, layout: Layout, args) -> None:
     index, dropped = window_record(signal, output_rate(config["filter"], float(header.fs)), channels,
                                    events, config["window"], layout.windows(args.record),
                                    record_fs_hz=float(header.fs))
-    index.to_csv(layout.window_index(args.record), index=False)
+    write_csv(index, layout.window_index(args.record))
     layout.window_drops(args.record).write_text(json.dumps({"events": len(events), **dropped}))
     print(f"window: {args.record}: {len(index)} windows", flush=True)
 

@@ -33,6 +33,7 @@ from signalrnn.evaluate import load_model
 from signalrnn.filters import preprocess, resample_ratio
 from signalrnn.model import apply_premature_gate
 from signalrnn.records import output_rate, read_annotation, read_header
+from signalrnn.tables import write_csv
 from signalrnn.window import (
     PREMATURITY,
     RR_COLUMNS,
@@ -300,8 +301,8 @@ def predict_record(trained: TrainedModel, path: str | Path, out_dir: str | Path,
     table = table.assign(time_s=(table["sample"] / float(header.fs)).round(4), **{"class": predicted},
                          **{f"p_{c}": probs[:, i].round(4) for i, c in enumerate(classes)})
     out_dir.mkdir(parents=True, exist_ok=True)
-    table[["sample", "time_s", "channel", "class", *[f"p_{c}" for c in classes]]].to_csv(
-        out_dir / f"{path.name}.csv", index=False)
+    write_csv(table[["sample", "time_s", "channel", "class", *[f"p_{c}" for c in classes]]],
+              out_dir / f"{path.name}.csv")
     write_annotations(meta, table, header, out_dir, path.name, rhythm=source == "sliding")
     counts = table["class"].value_counts().to_dict()
     print(f"predict: {path.name}: {len(table)} events from {source} -> {out_dir / path.name}.{EXTENSION} "
