@@ -11,6 +11,7 @@ import pandas as pd
 from signalrnn.errors import SignalrnnError
 
 CHUNK_WINDOWS = 4096  # windows held in memory at once while writing
+MEDIAN_WINDOWS = 4096  # windows a record's median window is taken from, spread over the record
 CHUNK_SAMPLES = 1 << 20  # samples of a record checked for NaN at once
 PREMATURITY = "rr_prematurity"
 RR_COLUMNS = ["rr_prev_s", "rr_next_s", "rr_prev_ratio", "rr_next_ratio",
@@ -112,11 +113,16 @@ def rr_features(samples: np.ndarray, fs_hz: float, local_beats: int, short_beats
                             following / usual, irregularity, prematurity]).astype(np.float32)
 
 
+def median_sample(n_windows: int) -> np.ndarray:
+    """Positions of up to MEDIAN_WINDOWS windows spread evenly over ``n_windows``: the windows a
+    record's median window is taken from."""
+    return np.linspace(0, n_windows - 1, min(n_windows, MEDIAN_WINDOWS)).astype(int)
+
+
 def median_window(windows: np.ndarray) -> np.ndarray:
-    """(T, C) sample-wise median of up to CHUNK_WINDOWS windows spread over ``windows`` (n, T, C):
-    a record's usual window, e.g. its usual beat."""
-    spread = np.linspace(0, len(windows) - 1, min(len(windows), CHUNK_WINDOWS)).astype(int)
-    return np.median(windows[spread], axis=0)
+    """(T, C) sample-wise median of the ``median_sample`` of ``windows`` (n, T, C): a record's
+    usual window, e.g. its usual beat."""
+    return np.median(windows[median_sample(len(windows))], axis=0)
 
 
 def window_record(
@@ -157,21 +163,21 @@ def window_record(
     usable = usable_windows(signal, centres, chans, n_pre, n_post)
     kept, centres, chans = kept[usable].reset_index(drop=True), centres[usable], chans[usable]
     n_channels = chans.shape[1] if len(kept) else n_window_channels(window_cfg, channel_names)
-    relative = window_cfg["median_difference"]
+    def normalized(rows) -> np.ndarray:
+        raw = extract_windows(signal, centres[rows], chans[rows], n_pre, n_post)
+        return normalize(raw, window_cfg["normalize"])
+
+    usual = (median_window(normalized(median_sample(len(kept))))
+             if window_cfg["median_difference"] and len(kept) else None)
+    shape = (len(kept), n_pre + n_post, n_channels * (1 + window_cfg["median_difference"]))
     partial = Path(out_npy).with_suffix(".partial.npy")
-    out = np.lib.format.open_memmap(partial, mode="w+", dtype=np.float32,
-                                    shape=(len(kept), n_pre + n_post, n_channels * (1 + relative)))
-    for start in range(0, len(kept), CHUNK_WINDOWS):
-        stop = start + CHUNK_WINDOWS
-        raw = extract_windows(signal, centres[start:stop], chans[start:stop], n_pre, n_post)
-        out[start:stop, :, :n_channels] = normalize(raw, window_cfg["normalize"])
-    if relative and len(kept):
-        usual = median_window(out[:, :, :n_channels])
+    with open(partial, "wb") as out:  # chunk by chunk: one record's windows need not fit in memory
+        np.lib.format.write_array_header_1_0(out, {"descr": "<f4", "fortran_order": False, "shape": shape})
         for start in range(0, len(kept), CHUNK_WINDOWS):
-            stop = start + CHUNK_WINDOWS
-            out[start:stop, :, n_channels:] = out[start:stop, :, :n_channels] - usual
-    out.flush()
-    del out
+            windows = normalized(slice(start, start + CHUNK_WINDOWS))
+            if usual is not None:
+                windows = np.concatenate([windows, windows - usual], axis=2)
+            windows.astype(np.float32, copy=False).tofile(out)
     os.replace(partial, out_npy)
     dropped = {"edge": int((~inside).sum()), "unusable": int((~usable).sum())}
     if dropped["edge"]:

@@ -137,3 +137,15 @@ def test_median_difference_channels_show_how_a_window_differs_from_the_records_u
     assert windows.shape == (5, 5, 2)
     np.testing.assert_array_equal(windows[:, :, 1], windows[:, :, 0])  # the usual window is flat
     assert windows[2, :, 1].tolist() == [1, 1, 1, 1, 1] and not windows[[0, 1, 3, 4], :, 1].any()
+
+
+def test_a_record_is_written_in_chunks_as_it_would_be_at_once(tmp_path, monkeypatch):
+    signal = np.random.default_rng(0).normal(size=(400, 2)).astype(np.float32)
+    window = {**WINDOW, "channels": "all", "normalize": "zscore", "median_difference": True}
+    at_once = window_record(signal, 1000, ["A", "B"], events(list(range(10, 390, 7))), window,
+                            tmp_path / "once.npy")[0]
+    monkeypatch.setattr("signalrnn.window.CHUNK_WINDOWS", 4)  # 55 windows: 14 chunks
+    in_chunks = window_record(signal, 1000, ["A", "B"], events(list(range(10, 390, 7))), window,
+                              tmp_path / "chunks.npy")[0]
+    pd.testing.assert_frame_equal(in_chunks, at_once)
+    np.testing.assert_array_equal(np.load(tmp_path / "chunks.npy"), np.load(tmp_path / "once.npy"))
