@@ -53,13 +53,11 @@ def build_model(
     return model
 
 
-def apply_premature_gate(probs: np.ndarray, prematurity: np.ndarray, gate: dict | None,
+def apply_premature_gate(probs: np.ndarray, prematurity: np.ndarray, gate: dict,
                          classes: list[str]) -> np.ndarray:
     """``probs`` (n, classes) after ``model.premature_gate``: a window whose ``prematurity``
     (window.PREMATURITY) is below ``min_prematurity`` cannot be ``class``; that class's
     probability moves to ``otherwise``."""
-    if gate is None:
-        return probs
     gated, on_time = probs.copy(), np.asarray(prematurity) < gate["min_prematurity"]
     early, otherwise = classes.index(gate["class"]), classes.index(gate["otherwise"])
     gated[on_time, otherwise] += gated[on_time, early]

@@ -163,6 +163,7 @@ def window_record(
     usable = usable_windows(signal, centres, chans, n_pre, n_post)
     kept, centres, chans = kept[usable].reset_index(drop=True), centres[usable], chans[usable]
     n_channels = chans.shape[1] if len(kept) else n_window_channels(window_cfg, channel_names)
+
     def normalized(rows) -> np.ndarray:
         raw = extract_windows(signal, centres[rows], chans[rows], n_pre, n_post)
         return normalize(raw, window_cfg["normalize"])
