@@ -44,6 +44,7 @@ from signalrnn.window import (
     rr_features,
     usable_windows,
     window_samples,
+    with_median_difference,
 )
 
 BLOCK_S = 60.0  # seconds of record read, filtered and classified at once
@@ -229,9 +230,7 @@ def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: l
         print(f"predict: {path.name}: classifying {len(rows)} windows", flush=True)
         for start in range(0, len(rows), batch_size):
             part = rows[start:start + batch_size]
-            batch = np.asarray(windows[start:start + batch_size])
-            if usual is not None:
-                batch = np.concatenate([batch, batch - usual], axis=2)
+            batch = with_median_difference(np.asarray(windows[start:start + batch_size]), usual)
             inputs = batch if features is None else {"window": batch, "rr": features[part]}
             probs[part] = np.asarray(trained.model.predict_on_batch(inputs))
         del windows  # the memory map, before its folder goes

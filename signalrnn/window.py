@@ -125,6 +125,12 @@ def median_window(windows: np.ndarray) -> np.ndarray:
     return np.median(windows[median_sample(len(windows))], axis=0)
 
 
+def with_median_difference(windows: np.ndarray, usual: np.ndarray | None) -> np.ndarray:
+    """``windows`` (n, T, C) with, as C more channels, their difference from the record's
+    ``usual`` (median) window; unchanged when ``usual`` is None (no window.median_difference)."""
+    return windows if usual is None else np.concatenate([windows, windows - usual], axis=2)
+
+
 def window_record(
     signal: np.ndarray,
     fs_hz: float,
@@ -175,9 +181,7 @@ def window_record(
     with open(partial, "wb") as out:  # chunk by chunk: one record's windows need not fit in memory
         np.lib.format.write_array_header_1_0(out, {"descr": "<f4", "fortran_order": False, "shape": shape})
         for start in range(0, len(kept), CHUNK_WINDOWS):
-            windows = normalized(slice(start, start + CHUNK_WINDOWS))
-            if usual is not None:
-                windows = np.concatenate([windows, windows - usual], axis=2)
+            windows = with_median_difference(normalized(slice(start, start + CHUNK_WINDOWS)), usual)
             windows.astype(np.float32, copy=False).tofile(out)
     os.replace(partial, out_npy)
     dropped = {"edge": int((~inside).sum()), "unusable": int((~usable).sum())}
