@@ -2,8 +2,9 @@
 
 Floor: read every record and its annotations with wfdb and run one scipy sosfiltfilt over it.
 Pipeline: the filter, annotate and window steps exactly as Snakemake runs them (signalrnn's
-commands, called in this process, so interpreter start-up is not counted), with
-configs/mitdb.yaml. Both are timed three times, taking turns, and the fastest of each counts
+commands, called in this process, so per-process start-up is not counted: the interpreter,
+imports, and the argument parser and validated config, which a process builds once), with
+configs/mitdb.yaml. Both are timed five times, taking turns, and the fastest of each counts
 (warm file cache).
 With --snakemake, also runs those steps through Snakemake with 1 and then 2 cores.
 
@@ -32,7 +33,7 @@ from scipy import signal
 from signalrnn.cli import main as signalrnn
 
 
-def fastest_interleaved(steps: list, rounds: int = 3) -> list[float]:
+def fastest_interleaved(steps: list, rounds: int = 5) -> list[float]:
     """Each step's fastest time (s) over ``rounds`` rounds, each round running every step once in
     turn, so that the machine's drift (shared CPUs, file cache) reaches all steps alike."""
     fastest = [float("inf")] * len(steps)

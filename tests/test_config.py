@@ -89,6 +89,15 @@ def test_load_config_reports_the_file(tmp_path):
         load_config(path)
 
 
+def test_each_load_gives_a_fresh_config_of_the_file_as_it_is_now(tmp_path):
+    path = write_yaml(tmp_path / "c.yaml", MINIMAL)
+    first = load_config(path)
+    first["window"]["pre_ms"] = -5  # a caller changing its copy
+    assert load_config(path)["window"]["pre_ms"] != -5
+    write_yaml(path, {**MINIMAL, "name": "edited"})
+    assert load_config(path)["name"] == "edited"
+
+
 def test_flatten_joins_nested_keys():
     assert flatten({"a": {"b": 1, "c": {"d": [1, 2]}}, "e": "f"}) == {
         "a.b": 1, "a.c.d": [1, 2], "e": "f"}
