@@ -37,6 +37,7 @@ from signalrnn.tables import write_csv
 from signalrnn.window import (
     PREMATURITY,
     RR_COLUMNS,
+    channel_indices,
     extract_windows,
     inside_record,
     median_window,
@@ -248,9 +249,8 @@ def record_windows(meta: dict, path: Path, header: wfdb.Record, channels: list[s
     fs = float(header.fs)
     fs_out = output_rate(meta["filter"], fs)
     n_pre, n_post = window_samples(fs_out, meta["window"]["pre_ms"], meta["window"]["post_ms"])
-    index = {c: i for i, c in enumerate(channels)}
-    chans = (events["channel"].map(index).to_numpy()[:, None] if meta["window"]["channels"] == "annotated"
-             else np.tile(np.arange(len(channels)), (len(events), 1)))
+    chans = channel_indices(events, channels, "annotated" if meta["window"]["channels"] == "annotated"
+                            else "all", path.name)
     windows = np.lib.format.open_memmap(scratch, mode="w+", dtype=np.float32,
                                         shape=(len(events), n_pre + n_post, chans.shape[1]))
     samples, found, n_found = events["sample"].to_numpy(), [], 0
