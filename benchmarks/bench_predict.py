@@ -9,6 +9,11 @@ is warmed up on a full and a partial batch first; each side then runs ``--repeat
 interleaved, and the benchmark prints the median and range of each and of the run-by-run ratio
 (throughput on a shared 2-core machine varies by a third between runs).
 
+Also interleaved: the I/O floor, merely reading the record and its annotations with wfdb and
+running one scipy ``sosfiltfilt`` (the config's band-pass) over it, as in bench_preprocess.py.
+No predict can take less than the bare model plus this floor; the last line puts predict against
+that sum.
+
     python benchmarks/bench_predict.py [--minutes 5] [--batch-size 256] [--repeats 5]
 """
 
@@ -26,6 +31,8 @@ from types import SimpleNamespace
 import keras
 import numpy as np
 import pandas as pd
+import wfdb
+from scipy import signal
 
 from signalrnn.config import load_config
 from signalrnn.model import build_model
@@ -58,8 +65,11 @@ def main() -> None:
         # warm-up: a full and a partial batch, so that neither side pays for tracing
         model.predict(np.zeros((args.batch_size + 1, length, 1), np.float32), verbose=0)
         in_memory = None
-        pipeline, bare = [], []
-        for _ in range(args.repeats):  # interleaved: both sides see the same machine load
+        pipeline, bare, floor = [], [], []
+        for _ in range(args.repeats):  # interleaved: every side sees the same machine load
+            start = time.perf_counter()
+            read_and_filter(folder / "p01_r1", config)
+            floor.append(time.perf_counter() - start)
             start = time.perf_counter()
             with contextlib.redirect_stdout(io.StringIO()):
                 table = predict_record(trained, folder / "p01_r1", folder / "out", "annotations")
@@ -70,6 +80,7 @@ def main() -> None:
             model.predict(in_memory, batch_size=args.batch_size, verbose=0)
             bare.append(len(table) / (time.perf_counter() - start))
     ratios = np.array(pipeline) / np.array(bare)
+    floor_share = np.array(floor) * np.array(bare) / len(table)  # floor time / bare model time
     n_channels = int(np.prod(config["simulate"]["array_shape"]))
     print(f"backend {keras.backend.backend()}, {args.minutes:g} min record, {n_channels} channels at "
           f"{fs_hz:g} Hz, {len(table)} windows of {length} x 1, batch {args.batch_size}, "
@@ -80,6 +91,18 @@ def main() -> None:
           f"({min(pipeline):.0f}-{max(pipeline):.0f})")
     print(f"  predict / bare, run by run              {np.median(ratios):8.2f} "
           f"({ratios.min():.2f}-{ratios.max():.2f})")
+    print(f"  floor: read + rdann + sosfiltfilt       {np.median(floor):8.2f} s, "
+          f"{np.median(floor_share):.2f} of the bare model's time "
+          f"({floor_share.min():.2f}-{floor_share.max():.2f})")
+    print(f"  predict / (bare with the floor added)   {np.median(ratios * (1 + floor_share)):8.2f} "
+          f"(bare with the floor: {np.median(1 / (1 + floor_share)):.2f} of bare)")
+
+def read_and_filter(path: Path, config: dict) -> None:
+    """The I/O floor: read the record and its annotations, one zero-phase band-pass over it."""
+    sos = signal.butter(config["filter"]["order"], config["filter"]["bandpass_hz"], "bandpass",
+                        fs=config["simulate"]["fs_hz"], output="sos")
+    wfdb.rdann(str(path), config["annotation"]["extension"])
+    signal.sosfiltfilt(sos, wfdb.rdrecord(str(path)).p_signal, axis=0)
 
 
 if __name__ == "__main__":
