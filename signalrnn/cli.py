@@ -196,8 +196,8 @@ COMMANDS = {
 
 @functools.cache
 def parser() -> argparse.ArgumentParser:
-    """The command-line parser, built once per process (argparse looks up a translation for each
-    of its ~45 help strings: 6 ms a build, which in-process callers would pay on every call)."""
+    """The command-line parser, built once per process: a build costs 6 ms (argparse looks up
+    about 45 translations), which in-process callers would otherwise pay on every call."""
     top = argparse.ArgumentParser(prog="signalrnn", description=__doc__)
     steps = top.add_subparsers(dest="step", required=True)
     for name, (_, help_text) in COMMANDS.items():
