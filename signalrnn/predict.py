@@ -1,7 +1,8 @@
 """Annotate new recordings with a trained model: record -> filter -> events -> windows -> classes.
 
 Everything is preprocessed as in training, from the model's ``model.json``. Long records are
-read, filtered and windowed in blocks of BLOCK_S seconds, each with MARGIN_S seconds of signal
+read, filtered and windowed in blocks of at most BLOCK_VALUES samples x channels (97 min of
+one channel at 360 Hz, 2 min of 16 channels at 1 kHz), each with MARGIN_S seconds of signal
 either side, so that the zero-phase filters see the same context as on the whole record; the
 windows wait in a scratch memory map for the model, so memory stays bounded. Per record,
 ``<out>/<record>.pred`` holds one WFDB annotation per event and ``<out>/<record>.csv`` the
@@ -31,9 +32,10 @@ from signalrnn.detect import activation_samples, qrs_samples, sliding_samples
 from signalrnn.errors import SignalrnnError
 from signalrnn.evaluate import load_model
 from signalrnn.filters import preprocess, resample_ratio
-from signalrnn.model import apply_premature_gate
+from signalrnn.model import apply_premature_gate, build_model
 from signalrnn.records import output_rate, read_annotation, read_header
 from signalrnn.tables import write_csv
+from signalrnn.train import model_metadata
 from signalrnn.window import (
     PREMATURITY,
     RR_COLUMNS,
@@ -41,6 +43,7 @@ from signalrnn.window import (
     extract_windows,
     inside_record,
     median_window,
+    n_window_channels,
     normalize,
     rr_features,
     usable_windows,
@@ -48,7 +51,7 @@ from signalrnn.window import (
     with_median_difference,
 )
 
-BLOCK_S = 60.0  # seconds of record read, filtered and classified at once
+BLOCK_VALUES = 2**21  # samples x channels read, filtered and windowed at once (16 MiB as float64)
 MARGIN_S = 10.0  # extra seconds either side of a block: filter transients and windows stay inside
 EXTENSION = "pred"
 WFDB_SYMBOLS = set(ann_label_table["symbol"])
@@ -76,6 +79,21 @@ def load_trained_model(uri: str, tracking_uri: str = "sqlite:///mlflow.db") -> T
         raise SignalrnnError(f"{meta_path}: the model takes the RR features {meta['features']}, this "
                              f"version computes {RR_COLUMNS}; retrain it (snakemake reruns train)")
     return TrainedModel(model, meta)
+
+
+def untrained_model(config: dict, record: Path) -> TrainedModel:
+    """A model of ``config``'s architecture with random weights, and the model.json that train
+    would write for records like ``record`` (a path without extension): predict's plumbing and
+    speed without training a model (tests, bench_predict.py)."""
+    win, header = config["window"], read_header(record.parent, record.name)
+    fs_hz = output_rate(config["filter"], float(header.fs))
+    shape = (sum(window_samples(fs_hz, win["pre_ms"], win["post_ms"])),
+             n_window_channels(win, list(header.sig_name)) * (1 + win["median_difference"]))
+    n_features = len(RR_COLUMNS) if win["rr_features"] else 0
+    model = build_model(*shape, len(config["annotation"]["classes"]), config["model"], 1e-3,
+                        n_features=n_features)
+    meta = model_metadata(config | {"data_dir": str(record.parent)}, shape, n_features, record.name, fs_hz)
+    return TrainedModel(model, json.loads(json.dumps(meta)))  # as read back from model.json
 
 
 def _download_registered(uri: str, tracking_uri: str) -> tuple[Path, Path]:
@@ -140,9 +158,11 @@ class Block:
 
 
 def read_blocks(path: Path, header: wfdb.Record, channels: list[str], meta: dict,
-                filtered: bool = True) -> Iterator[Block]:
-    """The record at ``path`` (no extension) in blocks of BLOCK_S s with MARGIN_S s either side,
-    resampled and filtered as in training (or raw, ``filtered=False``).
+                filtered: bool = True, block_values: int = BLOCK_VALUES) -> Iterator[Block]:
+    """The record at ``path`` (no extension) in blocks of at most ``block_values`` samples x
+    channels with MARGIN_S s either side, resampled and filtered as in training (or raw,
+    ``filtered=False``). Blocks are few and large because wfdb parses the header again for
+    every read (3 ms) and the filter is designed again for every block.
 
     Block edges fall on multiples of the resampling factor's denominator, so that every block's
     resampled samples line up with those of the whole record.
@@ -150,7 +170,7 @@ def read_blocks(path: Path, header: wfdb.Record, channels: list[str], meta: dict
     fs, n = float(header.fs), int(header.sig_len)
     fs_out = output_rate(meta["filter"], fs)
     step = resample_ratio(fs, fs_out).denominator
-    block = int(np.ceil(BLOCK_S * fs / step)) * step
+    block = max(1, block_values // len(channels) // step) * step
     margin = int(np.ceil(MARGIN_S * fs / step)) * step
     index = [list(header.sig_name).index(c) for c in channels]
     for start in range(0, n, block):

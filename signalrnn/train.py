@@ -60,23 +60,24 @@ def require_every_class(windows: WindowSet, split: str, classes: list[str]) -> N
         )
 
 
-def model_metadata(config: dict, windows: WindowSet) -> dict:
+def model_metadata(config: dict, input_shape: tuple[int, int], n_features: int, record: str,
+                   fs_hz: float) -> dict:
     """Everything needed to preprocess new data exactly as in training (``signalrnn predict``).
 
-    ``fs_hz`` is the windows' rate; ``record_channels`` the channel names of the first training
-    record; ``filter``, ``events``, ``window`` (with normalisation and RR features) and
-    ``annotation`` (class names and label map) are the config's sections, ``premature_gate`` its
-    ``model.premature_gate``.
+    ``input_shape`` is a window's (samples, channels), ``n_features`` the RR features beside it
+    and ``fs_hz`` the windows' rate; ``record_channels`` are the channel names of ``record`` (the
+    first training record); ``filter``, ``events``, ``window`` (with normalisation and RR
+    features) and ``annotation`` (class names and label map) are the config's sections,
+    ``premature_gate`` its ``model.premature_gate``.
     """
-    first = str(windows.index["record"].iat[0])
     return {
         "name": config["name"],
         "config_hash": config_hash(config),
         "classes": class_names(config),
-        "input_shape": list(windows.shape),
-        "features": RR_COLUMNS if windows.n_features else [],
-        "fs_hz": float(windows.index["fs_hz"].iat[0]),
-        "record_channels": list(read_header(config["data_dir"], first).sig_name),
+        "input_shape": list(input_shape),
+        "features": RR_COLUMNS if n_features else [],
+        "fs_hz": float(fs_hz),
+        "record_channels": list(read_header(config["data_dir"], record).sig_name),
         "filter": config["filter"],
         "events": config["events"],
         "window": config["window"],
@@ -161,6 +162,9 @@ def train(config: dict, layout: Layout) -> str:
         state.finish(layout.history)
         layout.mlflow_run.write_text(json.dumps({"run_id": run.info.run_id}))
         model.save(layout.model)
-        layout.model_meta.write_text(json.dumps(model_metadata(config, train_set), indent=2))
+        first = train_set.index.iloc[0]
+        meta = model_metadata(config, train_set.shape, train_set.n_features, str(first["record"]),
+                              first["fs_hz"])
+        layout.model_meta.write_text(json.dumps(meta, indent=2))
         mlflow.log_artifact(str(layout.model_meta), "model_meta")
         return run.info.run_id

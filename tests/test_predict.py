@@ -4,7 +4,6 @@ training, in blocks, with one-line errors for records and models that do not fit
 import json
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import mlflow
 import numpy as np
@@ -17,11 +16,9 @@ from signalrnn.cli import main
 from signalrnn.config import load_config, validate_config
 from signalrnn.detect import activation_samples
 from signalrnn.filters import preprocess
-from signalrnn.model import build_model
-from signalrnn.predict import BLOCK_S, read_blocks
+from signalrnn.predict import read_blocks, untrained_model
 from signalrnn.simulate import channel_names, simulate_dataset
-from signalrnn.train import model_metadata
-from signalrnn.window import RR_COLUMNS, n_window_channels, window_samples
+from signalrnn.window import RR_COLUMNS
 from tests.conftest import ROOT, write_yaml
 from tests.test_real_workflows import trimmed_copy
 from tests.test_workflow import snakemake
@@ -121,7 +118,7 @@ def test_a_registered_model_predicts_through_its_models_uri(predicted_run, tmp_p
 
 
 def test_blocks_filter_like_the_whole_record(tmp_path):
-    fs, n = 1000.0, int(2.5 * BLOCK_S * 1000)
+    fs, n, block_s = 1000.0, 150_000, 60  # 2.5 blocks of 60 s
     rng = np.random.default_rng(0)
     signal = np.cumsum(rng.normal(size=(n, 2)), axis=0) * 0.01
     wfdb.wrsamp("long", fs=fs, units=["mV"] * 2, sig_name=["A", "B"], p_signal=signal,
@@ -130,7 +127,8 @@ def test_blocks_filter_like_the_whole_record(tmp_path):
                 "notch_q": 30, "baseline_ms": 200.0, "envelope_hz": None, "flat_ms": 100}
     header = wfdb.rdheader(str(tmp_path / "long"))
     whole = preprocess(wfdb.rdrecord(str(tmp_path / "long")).p_signal, fs, settings).signal
-    blocks = list(read_blocks(tmp_path / "long", header, ["A", "B"], {"filter": settings}))
+    blocks = list(read_blocks(tmp_path / "long", header, ["A", "B"], {"filter": settings},
+                              block_values=2 * block_s * 1000))
     assert len(blocks) == 3
     for block in blocks:
         first, start, stop = block.first // 4, block.start // 4, block.stop // 4
@@ -147,33 +145,24 @@ def test_activations_are_a_refractory_period_apart():
     assert activation_samples(signal, fs, refractory_ms=60).tolist() == [320, 900, 1500]
 
 
-def untrained_model(folder: Path, config_path: Path, record: Path) -> Path:
-    """An untrained model of ``config_path``'s architecture with the model.json that train would
-    write for records like ``record``: the plumbing of predict, not the accuracy."""
-    config = load_config(config_path) | {"data_dir": str(record.parent)}
-    win, header = config["window"], wfdb.rdheader(str(record))
-    fs_hz = config["filter"]["resample_hz"] or header.fs
-    shape = (sum(window_samples(fs_hz, win["pre_ms"], win["post_ms"])),
-             n_window_channels(win, header.sig_name) * (1 + win["median_difference"]))
-    n_features = len(RR_COLUMNS) if win["rr_features"] else 0
-    windows = SimpleNamespace(shape=shape, n_features=n_features,
-                              index=pd.DataFrame({"record": [record.name], "fs_hz": [fs_hz]}))
-    model = build_model(*shape, len(config["annotation"]["classes"]), config["model"], 1e-3,
-                        n_features=n_features)
-    model.save(folder / "model.keras")
-    (folder / "model.json").write_text(json.dumps(model_metadata(config, windows)))
+def saved_untrained_model(folder: Path, config_path: Path, record: Path) -> Path:
+    """model.keras and model.json in ``folder`` of ``untrained_model``: the plumbing of
+    predict, not the accuracy."""
+    trained = untrained_model(load_config(config_path), record)
+    trained.model.save(folder / "model.keras")
+    (folder / "model.json").write_text(json.dumps(trained.meta))
     return folder / "model.keras"
 
 
 @pytest.fixture(scope="module")
 def mitdb_model(real_data, tmp_path_factory):
-    return untrained_model(tmp_path_factory.mktemp("mitdb-model"), ROOT / "configs/mitdb.yaml",
+    return saved_untrained_model(tmp_path_factory.mktemp("mitdb-model"), ROOT / "configs/mitdb.yaml",
                            real_data / "mitdb-ds1/101")
 
 
 @pytest.fixture(scope="module")
 def iafdb_model(real_data, tmp_path_factory):
-    return untrained_model(tmp_path_factory.mktemp("iafdb-model"), ROOT / "configs/iafdb.yaml",
+    return saved_untrained_model(tmp_path_factory.mktemp("iafdb-model"), ROOT / "configs/iafdb.yaml",
                            real_data / "iafdb/iaf1_ivc")
 
 
@@ -216,7 +205,7 @@ def predict_error(capsys, *args: str) -> str:
 
 
 def test_a_record_at_another_rate_is_refused(real_data, tmp_path, capsys):
-    model = untrained_model(tmp_path, ROOT / "configs/default.yaml", real_data / "iafdb/iaf1_ivc")
+    model = saved_untrained_model(tmp_path, ROOT / "configs/default.yaml", real_data / "iafdb/iaf1_ivc")
     meta = json.loads((tmp_path / "model.json").read_text())
     assert meta["filter"]["resample_hz"] is None
     data = trimmed_copy(real_data / "mitdb-ds1", ["101"], tmp_path / "data", 10)
