@@ -328,6 +328,7 @@ def methods_table(config: dict, baseline_rule: dict | None = None) -> pd.DataFra
 
 
 def premature_gate_settings(gate: dict | None) -> str:
+    """The methods table's words for ``model.premature_gate`` (nothing without one)."""
     if gate is None:
         return ""
     return (f"; then {gate['class']} only for beats of prematurity {gate['min_prematurity']:g} or "
