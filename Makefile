@@ -5,11 +5,12 @@ BIN := $(VENV)/bin
 CONFIG ?= configs/default.yaml
 CORES ?= all
 
-.PHONY: run test lint bench clean help chromium
+.PHONY: run test test-fast lint bench clean help chromium
 
 help:
 	@echo "make run [CONFIG=configs/x.yaml]  set up .venv and run the workflow"
-	@echo "make test                         set up .venv and run lint + tests"
+	@echo "make test                         set up .venv and run lint + every test tier"
+	@echo "make test-fast                    lint + unit tests only (no Snakemake, real data, cluster, browser)"
 	@echo "make bench                        run the benchmarks"
 	@echo "make clean                        remove results/ and the MLflow store"
 
@@ -31,9 +32,15 @@ chromium:
 	  { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "chromium could not be installed: the browser tests will skip (fail under CI)"; fi
 
-test: $(BIN)/signalrnn chromium
+lint: $(BIN)/signalrnn
 	$(BIN)/ruff check signalrnn tests benchmarks
+	$(BIN)/lint-imports
+
+test: lint chromium
 	$(BIN)/pytest
+
+test-fast: lint
+	$(BIN)/pytest -m "not workflow and not real_data and not cluster and not browser"
 
 bench: $(BIN)/signalrnn
 	$(BIN)/python benchmarks/run_all.py

@@ -34,9 +34,9 @@ import wfdb
 from common import ROOT
 from scipy import signal
 
-from signalrnn.config import load_config
+from signalrnn.config.load import load_config
+from signalrnn.data.simulate import simulate_dataset
 from signalrnn.predict import TrainedModel, predict_record, untrained_model
-from signalrnn.simulate import simulate_dataset
 
 BATCH_SIZE = 256  # predict's own batch size (predict.classify)
 

@@ -23,8 +23,8 @@ import pandas as pd
 import yaml
 from common import ROOT
 
-from signalrnn.dataset import WindowBatches, WindowSet
-from signalrnn.model import FINAL_LSTM, build_model
+from signalrnn.model.build import FINAL_LSTM, build_model
+from signalrnn.preprocessing.dataset import WindowBatches, WindowSet
 
 CLASSES = ["single", "short_double", "long_double", "fractionated"]
 

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from signalrnn.config import load_config
+from signalrnn.config.load import load_config
 from signalrnn.errors import SignalrnnError
-from signalrnn.layout import Layout, snr_label
-from signalrnn.tables import write_csv
+from signalrnn.io.layout import Layout, snr_label
+from signalrnn.io.tables import write_csv
 
 # Where predict takes the events of a record from: its annotation file or a detector (detect.py).
 EVENT_SOURCES = ("annotations", "activations", "qrs", "sliding")
@@ -41,8 +41,8 @@ def cmd_resolve(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_download(config: dict, layout: Layout, args) -> None:
-    from signalrnn.annotate import needs_annotation_file
-    from signalrnn.records import download_records, record_names
+    from signalrnn.data.annotate import needs_annotation_file
+    from signalrnn.io.records import download_records, record_names
 
     names = record_names(config)
     extension = config["annotation"]["extension"] if needs_annotation_file(config) else None
@@ -52,15 +52,15 @@ def cmd_download(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_simulate(config: dict, layout: Layout, args) -> None:
-    from signalrnn.simulate import simulate_dataset
+    from signalrnn.data.simulate import simulate_dataset
 
     simulate_dataset(config, args.out or config["data_dir"])
 
 
 def cmd_filter(config: dict, layout: Layout, args) -> None:
-    from signalrnn.filters import preprocess
-    from signalrnn.records import read_header, read_record
-    from signalrnn.window import windowed_channels
+    from signalrnn.io.records import read_header, read_record
+    from signalrnn.preprocessing.filters import preprocess
+    from signalrnn.preprocessing.window import windowed_channels
 
     names = list(read_header(config["data_dir"], args.record).sig_name)
     channels = windowed_channels(config["window"]["channels"], names, args.record)
@@ -78,8 +78,8 @@ def cmd_filter(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_annotate(config: dict, layout: Layout, args) -> None:
-    from signalrnn.annotate import annotated_records
-    from signalrnn.records import require_one_rate
+    from signalrnn.data.annotate import annotated_records
+    from signalrnn.io.records import require_one_rate
 
     require_one_rate(config)
     of_record = dict(annotated_records(config))  # every record checked before any file is written
@@ -89,8 +89,8 @@ def cmd_annotate(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_window(config: dict, layout: Layout, args) -> None:
-    from signalrnn.records import output_rate, read_header
-    from signalrnn.window import window_record, windowed_channels
+    from signalrnn.io.records import output_rate, read_header
+    from signalrnn.preprocessing.window import window_record, windowed_channels
 
     header = read_header(config["data_dir"], args.record)
     channels = windowed_channels(config["window"]["channels"], list(header.sig_name), args.record)
@@ -107,8 +107,8 @@ def cmd_window(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_split(config: dict, layout: Layout, args) -> None:
-    from signalrnn.records import record_names
-    from signalrnn.split import split_table
+    from signalrnn.io.records import record_names
+    from signalrnn.preprocessing.split import split_table
 
     names = record_names(config)
     events = pd.concat(pd.read_csv(layout.events(name), dtype={"record": str, "patient": str},
@@ -124,8 +124,8 @@ def cmd_split(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_train(config: dict, layout: Layout, args) -> None:
-    from signalrnn.train import train
-    from signalrnn.tune import require_trial, with_settings
+    from signalrnn.config.grid import require_trial, with_settings
+    from signalrnn.model.train import train
 
     if args.trial is not None:
         config = with_settings(config, require_trial(config, args.trial))
@@ -134,25 +134,25 @@ def cmd_train(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_select(config: dict, layout: Layout, args) -> None:
-    from signalrnn.tune import select
+    from signalrnn.model.select import select
 
     select(config, layout)
 
 
 def cmd_evaluate(config: dict, layout: Layout, args) -> None:
-    from signalrnn.evaluate import evaluate
+    from signalrnn.evaluation.assess import evaluate
 
     evaluate(config, layout)
 
 
 def cmd_pool(config: dict, layout: Layout, args) -> None:
-    from signalrnn.evaluate import pool_folds
+    from signalrnn.evaluation.assess import pool_folds
 
     pool_folds(config, layout)
 
 
 def cmd_sweep(config: dict, layout: Layout, args) -> None:
-    from signalrnn.sweep import sweep_level
+    from signalrnn.evaluation.sweep import sweep_level
 
     result = sweep_level(config, layout, float(args.snr_db))
     path = layout.sweep_metrics(snr_label(args.snr_db))
@@ -161,7 +161,7 @@ def cmd_sweep(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_report(config: dict, layout: Layout, args) -> None:
-    from signalrnn.report import write_report
+    from signalrnn.reporting.report import write_report
 
     write_report(config, layout)
     print(f"report: {layout.report}", flush=True)

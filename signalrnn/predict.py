@@ -28,15 +28,14 @@ import pandas as pd
 import wfdb
 from wfdb.io.annotation import ann_label_table
 
-from signalrnn.detect import activation_samples, qrs_samples, sliding_samples
+from signalrnn.data.detect import activation_samples, qrs_samples, sliding_samples
 from signalrnn.errors import SignalrnnError
-from signalrnn.evaluate import load_model
-from signalrnn.filters import preprocess, resample_ratio
-from signalrnn.model import apply_premature_gate, build_model
-from signalrnn.records import output_rate, read_annotation, read_header
-from signalrnn.tables import write_csv
-from signalrnn.train import model_metadata
-from signalrnn.window import (
+from signalrnn.io.records import output_rate, read_annotation, read_header
+from signalrnn.io.tables import write_csv
+from signalrnn.model.build import apply_premature_gate, build_model
+from signalrnn.model.metadata import load_model, model_metadata
+from signalrnn.preprocessing.filters import preprocess, resample_ratio
+from signalrnn.preprocessing.window import (
     PREMATURITY,
     RR_COLUMNS,
     channel_indices,
@@ -59,7 +58,7 @@ WFDB_SYMBOLS = set(ann_label_table["symbol"])
 
 @dataclass(frozen=True)
 class TrainedModel:
-    """A Keras model and its ``model.json`` (see ``train.model_metadata``)."""
+    """A Keras model and its ``model.json`` (see ``model.metadata.model_metadata``)."""
 
     model: keras.Model
     meta: dict

@@ -18,7 +18,7 @@ import pandas as pd
 from mlflow.data.sources import LocalArtifactDatasetSource
 from mlflow.exceptions import MlflowException
 
-from signalrnn.config import config_hash
+from signalrnn.config.load import config_hash
 
 CHAMPION = "champion"
 LOCAL_UI = "http://127.0.0.1:5000"  # where `mlflow ui` listens by default

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from signalrnn.config import load_config
+from signalrnn.config.load import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -128,3 +128,15 @@ def wait_for(url: str, timeout_s: float) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
+
+
+# Tiers: a test that uses one of these fixtures carries its mark, so `make test-fast` can leave it out.
+FIXTURE_TIERS = {"tiny_run": "workflow", "project": "workflow", "real_data": "real_data",
+                 "chromium": "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, tier in FIXTURE_TIERS.items():
+            if fixture in item.fixturenames:
+                item.add_marker(tier)

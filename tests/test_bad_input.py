@@ -9,7 +9,7 @@ import pytest
 import wfdb
 
 from signalrnn.cli import main
-from signalrnn.filters import preprocess
+from signalrnn.preprocessing.filters import preprocess
 from tests.conftest import write_yaml
 
 FS_HZ = 1000

@@ -38,3 +38,15 @@ def test_missing_records_are_named(tmp_path):
     result = signalrnn("annotate", "--config", str(config), cwd=tmp_path)
     assert result.returncode == 1
     assert "no WFDB records found" in result.stderr and "empty" in result.stderr
+
+
+def test_the_data_steps_import_no_deep_learning_plotting_or_tracking_library():
+    """A filter, annotate or window job starts in a second, not in the seconds TensorFlow takes."""
+    steps = ("signalrnn.cli", "signalrnn.preprocessing.filters", "signalrnn.preprocessing.window",
+             "signalrnn.data.annotate", "signalrnn.io.records", "signalrnn.io.tables")
+    probe = (f"import sys; import {', '.join(steps)}; "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & "
+             "{'tensorflow', 'keras', 'matplotlib', 'mlflow', 'sklearn'}))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"

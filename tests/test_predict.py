@@ -13,15 +13,15 @@ import wfdb
 import yaml
 
 from signalrnn.cli import main
-from signalrnn.config import load_config, validate_config
-from signalrnn.detect import activation_samples
-from signalrnn.filters import preprocess
+from signalrnn.config.load import load_config, validate_config
+from signalrnn.data.detect import activation_samples
+from signalrnn.data.simulate import channel_names, simulate_dataset
 from signalrnn.predict import read_blocks, untrained_model
-from signalrnn.simulate import channel_names, simulate_dataset
-from signalrnn.window import RR_COLUMNS
+from signalrnn.preprocessing.filters import preprocess
+from signalrnn.preprocessing.window import RR_COLUMNS
 from tests.conftest import ROOT, write_yaml
-from tests.test_real_workflows import trimmed_copy
-from tests.test_workflow import snakemake
+from tests.workflow.test_real_workflows import trimmed_copy
+from tests.workflow.test_workflow import snakemake
 
 
 @pytest.fixture(scope="module")

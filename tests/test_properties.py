@@ -4,8 +4,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signalrnn.annotate import label_codes
-from signalrnn.window import extract_windows, inside_record
+from signalrnn.data.annotate import label_codes
+from signalrnn.preprocessing.window import extract_windows, inside_record
 
 
 @settings(max_examples=200, deadline=None)

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import yaml
 
-from signalrnn.annotate import needs_annotation_file
-from signalrnn.config import validate_config
+from signalrnn.data.annotate import needs_annotation_file
+from signalrnn.config.load import validate_config
 from signalrnn.errors import SignalrnnError
-from signalrnn.layout import Layout, snr_label
-from signalrnn.records import folder_record_names, record_names, require_records
-from signalrnn.split import split_folds
-from signalrnn.tune import trials
+from signalrnn.io.layout import Layout, snr_label
+from signalrnn.io.records import folder_record_names, record_names, require_records
+from signalrnn.preprocessing.split import split_folds
+from signalrnn.config.grid import trials
 
 try:
     CONFIG = validate_config(config, "config")

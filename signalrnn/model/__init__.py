@@ -1,0 +1,1 @@
+"""The network: building it, training it, its saved metadata, resuming, choosing a trial."""

@@ -1,0 +1,130 @@
+"""Train the LSTM on the train split, early-stopping on val; log the run to MLflow."""
+
+from __future__ import annotations
+
+import json
+
+import keras
+import mlflow
+import numpy as np
+
+from signalrnn.config.load import class_names, config_hash, flatten
+from signalrnn.errors import SignalrnnError
+from signalrnn.io.layout import Layout
+from signalrnn.model.build import RR_SCALING, build_model
+from signalrnn.model.metadata import model_metadata
+from signalrnn.model.resume import TrainingState
+from signalrnn.preprocessing.augment import NoiseAugmentation
+from signalrnn.preprocessing.dataset import WindowBatches, WindowSet, split_windows
+from signalrnn.tracking import EpochMetrics, run_tags, use_experiment
+
+
+def class_weights(labels: np.ndarray, n_classes: int, method: str,
+                  max_weight: float | None = None) -> np.ndarray:
+    """Per-class loss weights, scaled so that the mean weight over the windows is 1.
+
+    ``balanced``: proportional to 1 / n_c, every class weighs the same in the loss.
+    ``sqrt``: proportional to 1 / sqrt(n_c), a milder balance. ``none``: all ones.
+    ``max_weight`` caps each weight, so that a class of a handful of windows cannot dominate.
+    """
+    counts = np.maximum(np.bincount(labels, minlength=n_classes), 1)
+    power = {"balanced": 1.0, "sqrt": 0.5, "none": 0.0}[method]
+    weights = counts.astype(float) ** -power
+    weights *= len(labels) / max(float(weights[labels].sum()), 1e-12)
+    return weights if max_weight is None else np.minimum(weights, max_weight)
+
+
+def require_every_class(windows: WindowSet, split: str, classes: list[str]) -> None:
+    counts = np.bincount(windows.labels, minlength=len(classes))
+    empty = [c for c, n in zip(classes, counts, strict=True) if n == 0]
+    if empty:
+        raise SignalrnnError(
+            f"split: the {split} split has no windows of class(es) {empty}; "
+            "change split.seed / split.fractions or the record lists"
+        )
+
+
+
+
+class TrainingBatches(WindowBatches):
+    """Training batches: a per-sample weight from the class weights and, with ``augment``, noise
+    added to some windows. The noise is seeded by (seed, epoch, batch), so it does not depend on
+    the order in which the reader threads fetch batches."""
+
+    def __init__(self, windows: WindowSet, weights: np.ndarray,
+                 augment: NoiseAugmentation | None = None, seed: int = 0, **kwargs):
+        super().__init__(windows, seed=seed, **kwargs)
+        self.weights = weights.astype(np.float32)
+        self.augment = augment
+        self.seed = seed
+        self.epoch = 0
+
+    def __getitem__(self, i: int):
+        x, y = super().__getitem__(i)
+        if self.augment is not None:
+            rng = np.random.default_rng([self.seed, self.epoch, i])
+            x = (x | {"window": self.augment(x["window"], rng)} if isinstance(x, dict)
+                 else self.augment(x, rng))
+        return x, y, self.weights[y]
+
+    def on_epoch_end(self) -> None:
+        super().on_epoch_end()
+        self.epoch += 1
+
+
+def run_name(config: dict, layout: Layout) -> str:
+    """MLflow run name: ``<name>-<config hash>``, plus ``-fold<k>`` for a cross-validation fold
+    or ``-<trial>`` for a hyperparameter trial."""
+    fold = "" if layout.fold is None else f"-fold{layout.fold}"
+    trial = "" if layout.trial is None else f"-{layout.trial}"
+    return f"{config['name']}-{config_hash(config)}{fold}{trial}"
+
+
+def train(config: dict, layout: Layout) -> str:
+    """Fit (resuming a killed training of the same config), save model + metadata + history;
+    return the MLflow run id."""
+    cfg = config["train"]
+    classes = class_names(config)
+    train_set, val_set = split_windows(layout, "train", classes), split_windows(layout, "val", classes)
+    require_every_class(train_set, "train", classes)
+    keras.utils.set_random_seed(cfg["seed"])
+    keras.mixed_precision.set_dtype_policy("mixed_float16" if cfg["mixed_precision"] else "float32")
+    model = build_model(*train_set.shape, len(classes), config["model"], cfg["learning_rate"],
+                        n_features=train_set.n_features)
+    if train_set.n_features:
+        model.get_layer(RR_SCALING).adapt(train_set.features)
+    weights = class_weights(train_set.labels, len(classes), cfg["class_weight"],
+                            cfg["max_class_weight"])
+    augment = NoiseAugmentation.from_config(config, float(train_set.index["fs_hz"].iat[0]))
+    batches = TrainingBatches(train_set, weights, augment, seed=cfg["seed"],
+                              batch_size=cfg["batch_size"], shuffle=True)
+    val_batches = WindowBatches(val_set, batch_size=cfg["batch_size"], shuffle=False)
+    fold = "" if layout.fold is None else f"fold {layout.fold}: "
+    print(f"train: {fold}{len(train_set)} train / {len(val_set)} val windows of shape "
+          f"{train_set.shape}, {train_set.n_features} features, classes {classes}, "
+          f"backend {keras.backend.backend()}", flush=True)
+    layout.model_dir.mkdir(parents=True, exist_ok=True)
+    state = TrainingState(layout.resume_dir, config_hash(config))
+    if state.epochs_done:
+        print(f"train: resuming after epoch {state.epochs_done} from {layout.resume_dir} "
+              f"(MLflow run {state.run_id})", flush=True)
+    use_experiment(config)
+    resumed = state.run_id
+    with mlflow.start_run(run_id=resumed, run_name=None if resumed else run_name(config, layout)) as run:
+        if resumed is None:
+            state.remember_run(run.info.run_id)
+            mlflow.set_tags(run_tags(config) | ({} if layout.fold is None else {"fold": layout.fold})
+                            | ({} if layout.trial is None else {"trial": layout.trial}))
+            mlflow.log_params({k: str(v)[:500] for k, v in flatten(config).items()})
+            mlflow.log_params({"n_train_windows": len(train_set), "n_val_windows": len(val_set)})
+        model.fit(batches, validation_data=val_batches, epochs=cfg["epochs"], verbose=2,
+                  callbacks=state.callbacks(cfg["patience"], [EpochMetrics()]))
+        state.finish(layout.history)
+        layout.mlflow_run.write_text(json.dumps({"run_id": run.info.run_id}))
+        model.save(layout.model)
+        first = train_set.index.iloc[0]
+        meta = model_metadata(config, train_set.shape, train_set.n_features, str(first["record"]),
+                              first["fs_hz"])
+        layout.model_meta.write_text(json.dumps(meta, indent=2))
+        mlflow.log_artifact(str(layout.model_meta), "model_meta")
+        return run.info.run_id

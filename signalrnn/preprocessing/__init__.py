@@ -1,0 +1,1 @@
+"""From records to model inputs: filters, windows, patient-wise splits, window sets, augmentation."""

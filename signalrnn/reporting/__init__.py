@@ -1,0 +1,1 @@
+"""The self-contained HTML report for clinical review."""

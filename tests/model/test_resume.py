@@ -1,0 +1,60 @@
+"""A training killed mid-way (as Snakemake or SLURM kill it) is marked FAILED in MLflow and, run
+again, goes on from its last finished epoch in the same MLflow run."""
+
+import json
+import shutil
+import signal
+import subprocess
+import time
+
+import mlflow
+import pandas as pd
+import yaml
+
+from tests.conftest import BIN
+
+EPOCHS = 12
+
+
+def test_a_killed_training_resumes_from_its_last_epoch(tiny_run, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(tiny_run, project, ignore=shutil.ignore_patterns(".snakemake"))
+    config = yaml.safe_load((project / "results" / "tiny" / "config.yaml").read_text())
+    config["train"].update(epochs=EPOCHS, patience=EPOCHS)
+    (project / "long.yaml").write_text(yaml.safe_dump(config))
+    model_dir = project / "results" / "tiny" / "model"
+    checkpoint = model_dir / "resume" / "keras" / "training_metadata.json"
+    train = [str(BIN / "signalrnn"), "train", "--config", "long.yaml"]
+
+    first = subprocess.Popen(train, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 300
+    while not (checkpoint.is_file() and json.loads(checkpoint.read_text())["epoch"] >= 2):
+        assert first.poll() is None and time.monotonic() < deadline, "no checkpoint of epoch 2"
+        time.sleep(0.05)
+    first.send_signal(signal.SIGTERM)
+    assert first.wait(timeout=120) != 0
+    done_before = json.loads(checkpoint.read_text())["epoch"]
+    assert done_before < EPOCHS
+
+    mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
+    run_id = json.loads((model_dir / "resume" / "mlflow_run.json").read_text())["run_id"]
+    assert mlflow.get_run(run_id).info.status == "FAILED"
+
+    second = subprocess.run(train, cwd=project, capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stdout[-2000:] + second.stderr[-2000:]
+    assert f"resuming after epoch {done_before}" in second.stdout
+    assert json.loads((model_dir / "mlflow_run.json").read_text())["run_id"] == run_id
+    assert mlflow.get_run(run_id).info.status == "FINISHED"
+    steps = [m.step for m in mlflow.tracking.MlflowClient().get_metric_history(run_id, "val_loss")]
+    assert sorted(set(steps)) == list(range(1, EPOCHS + 1))
+    assert pd.read_csv(model_dir / "history.csv")["epoch"].tolist() == list(range(EPOCHS))
+    assert not (model_dir / "resume").exists()
+
+
+def test_the_state_of_another_config_is_discarded(tmp_path):
+    from signalrnn.model.resume import TrainingState
+
+    state = TrainingState(tmp_path / "resume", "aaaa")
+    state.remember_run("r1")
+    assert TrainingState(tmp_path / "resume", "aaaa").run_id == "r1"
+    assert TrainingState(tmp_path / "resume", "bbbb").run_id is None
