@@ -72,7 +72,7 @@ def cmd_filter(config: dict, layout: Layout, args) -> None:
     if done.n_unusable:
         print(f"filter: {args.record}: {done.n_unusable / record.fs_hz:.1f} channel-seconds missing or "
               f"flat for {config['filter']['flat_ms']} ms or more, marked unusable", flush=True)
-    _save_npy(layout.filtered(args.record), done.signal)
+    _save_npy(Path(args.out or layout.filtered(args.record)), done.signal)
     print(f"filter: {args.record}: {done.signal.shape[0]} samples x {done.signal.shape[1]} channels "
           f"{channels} at {done.fs_hz} Hz (recorded at {record.fs_hz} Hz)", flush=True)
 
@@ -94,15 +94,16 @@ def cmd_window(config: dict, layout: Layout, args) -> None:
 
     header = read_header(config["data_dir"], args.record)
     channels = windowed_channels(config["window"]["channels"], list(header.sig_name), args.record)
-    events = pd.read_csv(layout.events(args.record), dtype={"record": str, "patient": str, "channel": str},
-                         keep_default_na=False)
-    signal = np.load(layout.filtered(args.record), mmap_mode="r")
-    layout.windows_dir.mkdir(parents=True, exist_ok=True)
+    events = pd.read_csv(args.events or layout.events(args.record),
+                         dtype={"record": str, "patient": str, "channel": str}, keep_default_na=False)
+    signal = np.load(args.filtered or layout.filtered(args.record), mmap_mode="r")
+    windows = Path(args.windows or layout.windows(args.record))
+    windows.parent.mkdir(parents=True, exist_ok=True)
     index, dropped = window_record(signal, output_rate(config["filter"], float(header.fs)), channels,
-                                   events, config["window"], layout.windows(args.record),
-                                   record_fs_hz=float(header.fs))
-    write_csv(index, layout.window_index(args.record))
-    layout.window_drops(args.record).write_text(json.dumps({"events": len(events), **dropped}))
+                                   events, config["window"], windows, record_fs_hz=float(header.fs))
+    write_csv(index, args.index or layout.window_index(args.record))
+    Path(args.dropped or layout.window_drops(args.record)).write_text(
+        json.dumps({"events": len(events), **dropped}))
     print(f"window: {args.record}: {len(index)} windows", flush=True)
 
 
@@ -209,6 +210,7 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--results", default="results", help="results folder (default: results)")
         if name in ("filter", "window"):
             sub.add_argument("--record", required=True, help="record name (no extension)")
+            _path_arguments(sub, IO_OPTIONS[name])
         if name == "sweep":
             sub.add_argument("--snr-db", required=True, help="SNR (dB) of the simulated test patients")
         if name == "simulate":
@@ -218,6 +220,21 @@ def parser() -> argparse.ArgumentParser:
         if name == "train":
             sub.add_argument("--trial", help="hyperparameter trial (t00, t01, ...) of tune.grid")
     return top
+
+
+# The files a per-record step reads and writes: a rule passes each path from its named input /
+# output; run by hand, a step takes them from the Layout of results/<name>/.
+IO_OPTIONS = {
+    "filter": {"--out": "the filtered signal (.npy) to write"},
+    "window": {"--filtered": "the filtered signal (.npy) to read", "--events": "the record's events (.csv)",
+               "--windows": "the windows (.npy) to write", "--index": "the window index (.csv) to write",
+               "--dropped": "the counts of events without a window (.json) to write"},
+}
+
+
+def _path_arguments(sub: argparse.ArgumentParser, options: dict[str, str]) -> None:
+    for option, help_text in options.items():
+        sub.add_argument(option, help=f"{help_text} (default: its place in results/<name>/)")
 
 
 def _exit_on_sigterm(signum, frame) -> None:

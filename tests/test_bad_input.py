@@ -133,3 +133,16 @@ def test_a_train_split_without_some_class_is_named_before_training(study, capsys
     assert "the train split has no windows of class(es) ['ventricular']" in err
     assert "split.seed" in err
     assert not (study / "results/bad/model/model.keras").exists()
+
+
+def test_the_per_record_steps_read_and_write_the_paths_a_rule_names(study):
+    """Snakemake passes each rule's named input and output files; nothing lands in results/."""
+    io = study / "io"
+    assert main(["filter", "--config", "bad.yaml", "--record", "p1_r1", "--out", str(io / "f.npy")]) == 0
+    assert main(["annotate", "--config", "bad.yaml"]) == 0
+    assert main(["window", "--config", "bad.yaml", "--record", "p1_r1", "--filtered", str(io / "f.npy"),
+                 "--events", "results/bad/events/p1_r1.csv", "--windows", str(io / "w.npy"),
+                 "--index", str(io / "w.csv"), "--dropped", str(io / "d.json")]) == 0
+    assert sorted(p.name for p in io.iterdir()) == ["d.json", "f.npy", "w.csv", "w.npy"]
+    assert not (study / "results/bad/filtered").exists() and not (study / "results/bad/windows").exists()
+    assert json.loads((io / "d.json").read_text())["events"] == 9

@@ -10,14 +10,17 @@ ANNOTATE_EXTENSIONS = (
 
 rule filter:
     input:
-        record_file("hea"),
-        record_file("dat"),
+        header=record_file("hea"),
+        signal=record_file("dat"),
     output:
-        OUT.filtered("{record}"),
+        filtered=OUT.filtered("{record}"),
     params:
         config=CONFIG_FILE,
-        filter=CONFIG["filter"],
-        channels=CONFIG["window"]["channels"],  # the filtered file holds only those
+        # not arguments: a change of these sections reruns the rule
+        rerun_if_changed=dict(
+            filter=CONFIG["filter"],
+            channels=CONFIG["window"]["channels"],  # the filtered file holds only those
+        ),
     log:
         OUT.log("filter/{record}"),
     benchmark:
@@ -25,21 +28,25 @@ rule filter:
     conda:
         CONDA_ENV
     shell:
-        "signalrnn filter --config {params.config} --record {wildcards.record} > {log} 2>&1"
+        "signalrnn filter --config {params.config} --record {wildcards.record}"
+        " --out {output.filtered} > {log} 2>&1"
 
 
 rule annotate:
     input:
-        expand(record_file("{ext}"), record=RECORDS, ext=ANNOTATE_EXTENSIONS),
-        [CONFIG["annotation"]["table"]] if CONFIG["annotation"]["source"] == "table" else [],
+        records=expand(record_file("{ext}"), record=RECORDS, ext=ANNOTATE_EXTENSIONS),
+        label_table=[CONFIG["annotation"]["table"]] if CONFIG["annotation"]["source"] == "table" else [],
     output:
-        expand(OUT.events("{record}"), record=RECORDS),
+        events=expand(OUT.events("{record}"), record=RECORDS),
     params:
         config=CONFIG_FILE,
-        annotation=CONFIG["annotation"],
-        events=CONFIG["events"],
-        window_ms=[CONFIG["window"]["pre_ms"], CONFIG["window"]["post_ms"]],
-        patient_regex=CONFIG["patient_regex"],
+        # not arguments: a change of these settings reruns the rule
+        rerun_if_changed=dict(
+            annotation=CONFIG["annotation"],
+            events=CONFIG["events"],
+            window_ms=[CONFIG["window"]["pre_ms"], CONFIG["window"]["post_ms"]],
+            patient_regex=CONFIG["patient_regex"],
+        ),
     log:
         OUT.log("annotate"),
     benchmark:
@@ -52,16 +59,16 @@ rule annotate:
 
 rule window:
     input:
-        OUT.filtered("{record}"),
-        OUT.events("{record}"),
+        filtered=OUT.filtered("{record}"),
+        events=OUT.events("{record}"),
     output:
-        OUT.windows("{record}"),
-        OUT.window_index("{record}"),
-        OUT.window_drops("{record}"),
+        windows=OUT.windows("{record}"),
+        index=OUT.window_index("{record}"),
+        dropped=OUT.window_drops("{record}"),
     params:
         config=CONFIG_FILE,
-        window=CONFIG["window"],
-        flat_ms=CONFIG["filter"]["flat_ms"],
+        # not arguments: a change of these settings reruns the rule
+        rerun_if_changed=dict(window=CONFIG["window"], flat_ms=CONFIG["filter"]["flat_ms"]),
     log:
         OUT.log("window/{record}"),
     benchmark:
@@ -69,17 +76,19 @@ rule window:
     conda:
         CONDA_ENV
     shell:
-        "signalrnn window --config {params.config} --record {wildcards.record} > {log} 2>&1"
+        "signalrnn window --config {params.config} --record {wildcards.record}"
+        " --filtered {input.filtered} --events {input.events} --windows {output.windows}"
+        " --index {output.index} --dropped {output.dropped} > {log} 2>&1"
 
 
 checkpoint split:
     input:
-        expand(OUT.events("{record}"), record=RECORDS),
+        events=expand(OUT.events("{record}"), record=RECORDS),
     output:
-        OUT.split,
+        split=OUT.split,
     params:
         config=CONFIG_FILE,
-        split=CONFIG["split"],
+        rerun_if_changed=CONFIG["split"],  # not an argument: a change of split reruns the rule
     log:
         OUT.log("split"),
     benchmark:
