@@ -21,9 +21,9 @@ $(BIN)/signalrnn: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	@touch $@
 
-# The rules call `signalrnn`: the venv's bin goes first on PATH, activated or not.
+# The workflow puts the venv's bin first on its jobs' PATH (workflow/rules/common.smk).
 run: $(BIN)/signalrnn
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG)
+	$(BIN)/snakemake --cores $(CORES) --configfile $(CONFIG)
 
 # The browser tests need Debian's chromium: installed here when missing and we are root; otherwise
 # they skip (under CI, with env CI set, they fail).

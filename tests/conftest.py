@@ -94,7 +94,8 @@ def snakemake(project: Path, *args: str, timeout_s: int = 900) -> subprocess.Com
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory) -> Path:
     """A scratch project in which configs/tiny.yaml ran once through the whole workflow, by the
-    README's ``make run``, with the venv neither activated nor on PATH (the venv is this test
+    README's ``make run``, with the venv neither activated nor on PATH, as a script or cron job
+    calls it: the workflow must find the venv's ``signalrnn`` on its own (the venv is this test
     run's, linked in for the run; ``-o`` keeps make from rebuilding it)."""
     project = copy_project(tmp_path_factory.mktemp("tiny_run"))
     for name in ("Makefile", "pyproject.toml"):

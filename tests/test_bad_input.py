@@ -59,7 +59,8 @@ def test_a_signal_file_shorter_than_its_header_says_is_named(study, capsys):
     dat = study / "data/p1_r1.dat"
     dat.write_bytes(dat.read_bytes()[:1000])
     err = one_line_error(capsys, "filter", "--config", "bad.yaml", "--record", "p1_r1")
-    assert "data/p1_r1" in err and "cannot read WFDB record" in err
+    assert "data/p1_r1.dat: holds 250 samples per channel" in err
+    assert "header data/p1_r1.hea says 4000" in err and "shorter than its header says" in err
     assert not (study / "results/bad/filtered").exists()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import wfdb
+from wfdb.io._signal import BYTES_PER_SAMPLE
 
 from signalrnn.errors import SignalrnnError
 
@@ -164,7 +165,8 @@ def read_record(data_dir: str | Path, name: str, channels: list[str] | None = No
         rec = wfdb.rdrecord(str(path), physical=True, channel_names=channels)
     except Exception as exc:  # wfdb raises many types for broken files
         raise SignalrnnError(
-            f"{path}: cannot read WFDB record ({type(exc).__name__}: {exc}); re-export or remove it"
+            _truncated_signal_message(path)
+            or f"{path}: cannot read WFDB record ({type(exc).__name__}: {exc}); re-export or remove it"
         ) from None
     if rec.p_signal is None or rec.p_signal.ndim != 2 or rec.p_signal.shape[0] == 0:
         raise SignalrnnError(f"{path}: record has no samples; re-export or remove it")
@@ -176,6 +178,27 @@ def read_record(data_dir: str | Path, name: str, channels: list[str] | None = No
         units=list(rec.units),
         comments=list(rec.comments or []),
     )
+
+
+def _truncated_signal_message(path: Path) -> str | None:
+    """The one-line error for a signal file shorter than its header says, naming both lengths in
+    samples per channel; None when the header reads and every signal file is long enough."""
+    try:
+        header = wfdb.rdheader(str(path))
+    except Exception:
+        return None
+    for file_name in dict.fromkeys(header.file_name or []):
+        channels = [i for i, f in enumerate(header.file_name) if f == file_name]
+        frame_bytes = sum(BYTES_PER_SAMPLE.get(header.fmt[i], 0) for i in channels)
+        dat = path.parent / file_name
+        if not frame_bytes or not dat.is_file() or header.sig_len is None:
+            continue
+        offset = (header.byte_offset or [0] * len(header.fmt))[channels[0]] or 0
+        held = int((dat.stat().st_size - offset) // frame_bytes)
+        if held < header.sig_len:
+            return (f"{dat}: holds {held} samples per channel, but its header {path}.hea says "
+                    f"{header.sig_len}: the .dat is shorter than its header says; re-export the record")
+    return None
 
 
 def read_annotation(data_dir: str | Path, name: str, extension: str) -> wfdb.Annotation:
