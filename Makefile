@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 CONFIG ?= configs/default.yaml
 CORES ?= all
 
-.PHONY: run test test-fast lint bench clean help chromium
+.PHONY: run test test-fast lint docs bench clean help chromium
 
 help:
 	@echo "make run [CONFIG=configs/x.yaml]  set up .venv and run the workflow"
 	@echo "make test                         set up .venv and run lint + every test tier"
 	@echo "make test-fast                    lint + unit tests only (no Snakemake, real data, cluster, browser)"
+	@echo "make docs                         build the MkDocs site into site/ (strict)"
 	@echo "make bench                        run the benchmarks"
 	@echo "make clean                        remove results/ and the MLflow store"
 
@@ -36,7 +37,12 @@ lint: $(BIN)/signalrnn
 	$(BIN)/ruff check signalrnn tests benchmarks
 	$(BIN)/lint-imports
 
-test: lint chromium
+# The docs: README.md for newcomers, docs/ (with the config reference generated from the schema)
+# for the rest; --strict fails on broken links and pages missing from the nav.
+docs: $(BIN)/signalrnn
+	$(BIN)/mkdocs build --strict --site-dir site
+
+test: lint docs chromium
 	$(BIN)/pytest
 
 test-fast: lint
@@ -46,4 +52,4 @@ bench: $(BIN)/signalrnn
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf results .snakemake mlflow.db mlartifacts mlruns
+	rm -rf results .snakemake mlflow.db mlartifacts mlruns site

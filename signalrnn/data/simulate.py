@@ -1,6 +1,6 @@
 """Synthetic unipolar epicardial-mapping electrograms of atrial fibrillation, written as WFDB.
 
-The README ("The synthetic electrograms") gives the model, its parameters and their sources.
+docs/synthetic-data.md ("The synthetic electrograms") gives the model, its parameters and their sources.
 In short, for every record of a patient:
 
 - one AF wavefront per cycle crosses an electrode array (rows x columns, spacing in mm) at the
