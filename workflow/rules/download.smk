@@ -3,10 +3,10 @@ if DOWNLOAD:
 
     rule download:
         output:
-            expand(record_file("{ext}"), record=RECORDS, ext=RECORD_EXTENSIONS),
+            records=expand(record_file("{ext}"), record=RECORDS, ext=RECORD_EXTENSIONS),
         params:
             config=CONFIG_FILE,
-            physionet_db=CONFIG["physionet_db"],
+            rerun_if_changed=CONFIG["physionet_db"],  # not an argument: another database reruns the rule
         log:
             OUT.log("download"),
         benchmark:

@@ -5,20 +5,19 @@
 
 rule train:
     input:
-        expand(OUT.windows("{record}"), record=RECORDS),
-        OUT.split,
+        windows=expand(OUT.windows("{record}"), record=RECORDS),
+        split=OUT.split,
     output:
-        TRAINED.model,
-        TRAINED.model_meta,
-        TRAINED.history,
-        TRAINED.mlflow_run,
+        model=TRAINED.model,
+        meta=TRAINED.model_meta,
+        history=TRAINED.history,
+        mlflow_run=TRAINED.mlflow_run,
     params:
         config=CONFIG_FILE,
         fold=fold_option,
         trial=lambda wildcards: f"--trial {wildcards.trial}" if TRIALS else "",
-        model=CONFIG["model"],
-        train=CONFIG["train"],
-        tune=CONFIG["tune"],
+        # not arguments: a change of these settings reruns the rule
+        rerun_if_changed=dict(model=CONFIG["model"], train=CONFIG["train"], tune=CONFIG["tune"]),
     threads: 8  # Snakemake lowers it to --cores on a smaller machine
     log:
         TRAINED.log("train"),
@@ -34,18 +33,18 @@ if TRIALS:
 
     rule select:
         input:
-            expand(OUT.for_trial("{trial}").history, trial=TRIALS),
-            expand(OUT.for_trial("{trial}").model, trial=TRIALS),
+            histories=expand(OUT.for_trial("{trial}").history, trial=TRIALS),
+            models=expand(OUT.for_trial("{trial}").model, trial=TRIALS),
         output:
-            OUT.model,
-            OUT.model_meta,
-            OUT.history,
-            OUT.mlflow_run,
-            OUT.tune_table,
-            OUT.tune_selected,
+            model=OUT.model,
+            meta=OUT.model_meta,
+            history=OUT.history,
+            mlflow_run=OUT.mlflow_run,
+            trials=OUT.tune_table,
+            selected=OUT.tune_selected,
         params:
             config=CONFIG_FILE,
-            tune=CONFIG["tune"],
+            rerun_if_changed=CONFIG["tune"],  # not an argument: a change of tune reruns the rule
         log:
             OUT.log("select"),
         benchmark:
@@ -58,21 +57,21 @@ if TRIALS:
 
 rule evaluate:
     input:
-        RUN.model,
-        RUN.model_meta,
-        RUN.mlflow_run,
-        OUT.split,
-        expand(OUT.windows("{record}"), record=RECORDS),
-        expand(OUT.filtered("{record}"), record=RECORDS),
-        expand(record_file("hea"), record=RECORDS),
-        expand(record_file("dat"), record=RECORDS),
+        model=RUN.model,
+        meta=RUN.model_meta,
+        mlflow_run=RUN.mlflow_run,
+        split=OUT.split,
+        windows=expand(OUT.windows("{record}"), record=RECORDS),
+        filtered=expand(OUT.filtered("{record}"), record=RECORDS),  # the failure gallery's traces
+        headers=expand(record_file("hea"), record=RECORDS),
+        signals=expand(record_file("dat"), record=RECORDS),
     output:
         *evaluation_outputs(RUN, PREDICTION_FIGURES | MODEL_FIGURES),
     params:
         config=CONFIG_FILE,
         fold=fold_option,
-        evaluate=CONFIG["evaluate"],
-        baseline=CONFIG["baseline"],
+        # not arguments: a change of these settings reruns the rule
+        rerun_if_changed=dict(evaluate=CONFIG["evaluate"], baseline=CONFIG["baseline"]),
     log:
         RUN.log("evaluate"),
     benchmark:
@@ -87,18 +86,18 @@ if CV:
 
     rule pool:
         input:
-            every_fold(lambda run: run.metrics),
-            every_fold(lambda run: run.predictions),
-            expand(OUT.windows("{record}"), record=RECORDS),
-            expand(OUT.filtered("{record}"), record=RECORDS),
-            expand(record_file("hea"), record=RECORDS),
-            expand(record_file("dat"), record=RECORDS),
+            fold_metrics=every_fold(lambda run: run.metrics),
+            fold_predictions=every_fold(lambda run: run.predictions),
+            windows=expand(OUT.windows("{record}"), record=RECORDS),
+            filtered=expand(OUT.filtered("{record}"), record=RECORDS),
+            headers=expand(record_file("hea"), record=RECORDS),
+            signals=expand(record_file("dat"), record=RECORDS),
         output:
             *evaluation_outputs(OUT, PREDICTION_FIGURES),
-            OUT.mlflow_run,
+            mlflow_run=OUT.mlflow_run,
         params:
             config=CONFIG_FILE,
-            evaluate=CONFIG["evaluate"],
+            rerun_if_changed=CONFIG["evaluate"],  # not an argument: a change of evaluate reruns the rule
         log:
             OUT.log("pool"),
         benchmark:

@@ -13,11 +13,11 @@ rule predict:
         meta=[] if REGISTERED else str(Path(PREDICT_MODEL).with_name("model.json")),
         record=[f"{PREDICT['records_dir']}/{{record}}.{ext}" for ext in PREDICT_EXTENSIONS],
     output:
-        OUT.predicted("{record}", "csv"),
-        OUT.predicted("{record}", "pred"),
+        table=OUT.predicted("{record}", "csv"),
+        annotations=OUT.predicted("{record}", "pred"),
     params:
         model=lambda wildcards, input: PREDICT_MODEL if REGISTERED else input.model,
-        out=lambda wildcards, output: Path(output[0]).parent,
+        out=lambda wildcards, output: Path(output.table).parent,
         record=lambda wildcards: f"{PREDICT['records_dir']}/{wildcards.record}",
         events=f"--events {PREDICT['events']}" if PREDICT["events"] else "",
         tracking_uri=CONFIG["mlflow"]["tracking_uri"],

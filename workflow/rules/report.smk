@@ -3,25 +3,26 @@
 
 rule report:
     input:
-        OUT.metrics,
-        every_fold(lambda run: run.history) if CV else OUT.history,
-        OUT.split,
-        OUT.provenance,
-        expand(OUT.window_drops("{record}"), record=RECORDS),
-        [OUT.tune_table] if TRIALS else [],
-        [OUT.table(name) for name in TABLES],
+        metrics=OUT.metrics,
+        histories=every_fold(lambda run: run.history) if CV else OUT.history,
+        split=OUT.split,
+        provenance=OUT.provenance,
+        dropped=expand(OUT.window_drops("{record}"), record=RECORDS),
+        trials=[OUT.tune_table] if TRIALS else [],
+        tables=[OUT.table(name) for name in TABLES],
         # pooled folds have no hidden-state map (one model per fold)
-        [OUT.figure(name) for name in (PREDICTION_FIGURES if CV else PREDICTION_FIGURES | MODEL_FIGURES)],
-        expand(OUT.sweep_metrics("{snr}"), snr=SWEEP_LEVELS),
+        figures=[OUT.figure(name) for name in (PREDICTION_FIGURES if CV else PREDICTION_FIGURES | MODEL_FIGURES)],
+        sweep=expand(OUT.sweep_metrics("{snr}"), snr=SWEEP_LEVELS),
     output:
-        report(OUT.report, caption="../report/report.rst", category="Report"),
-        report(OUT.curves_png, caption="../report/training_curves.rst", category="Results"),
-        report(OUT.examples_png, caption="../report/example_windows.rst", category="Data"),
-        *([report(OUT.figure("snr_sweep"), caption="../report/snr_sweep.rst", category="Results")]
-          if SWEEP_LEVELS else []),
+        html=report(OUT.report, caption="../report/report.rst", category="Report"),
+        training_curves=report(OUT.curves_png, caption="../report/training_curves.rst", category="Results"),
+        example_windows=report(OUT.examples_png, caption="../report/example_windows.rst", category="Data"),
+        sweep_figure=[report(OUT.figure("snr_sweep"), caption="../report/snr_sweep.rst", category="Results")]
+        if SWEEP_LEVELS
+        else [],
     params:
         config=CONFIG_FILE,
-        report=CONFIG["report"],
+        rerun_if_changed=CONFIG["report"],  # not an argument: a change of report reruns the rule
     log:
         OUT.log("report"),
     benchmark:

@@ -3,12 +3,12 @@ if CONFIG["simulate"]["enabled"]:
 
     rule simulate:
         output:
-            expand(f"{DATA}/{{record}}.{{ext}}", record=RECORDS, ext=["hea", "dat", ANNOTATION_EXT]),
-            f"{DATA}/truth.csv",
-            f"{DATA}/RECORDS",
+            records=expand(f"{DATA}/{{record}}.{{ext}}", record=RECORDS, ext=["hea", "dat", ANNOTATION_EXT]),
+            truth=f"{DATA}/truth.csv",
+            record_list=f"{DATA}/RECORDS",
         params:
             config=CONFIG_FILE,
-            simulate=CONFIG["simulate"],
+            rerun_if_changed=CONFIG["simulate"],  # not an argument: a change of simulate reruns the rule
         log:
             OUT.log("simulate"),
         benchmark:

@@ -3,17 +3,16 @@
 
 rule sweep:
     input:
-        OUT.model,
-        OUT.model_meta,
-        OUT.metrics,
-        OUT.split,
+        model=OUT.model,
+        meta=OUT.model_meta,
+        metrics=OUT.metrics,
+        split=OUT.split,
     output:
-        OUT.sweep_metrics("{snr}"),
+        metrics=OUT.sweep_metrics("{snr}"),
     params:
         config=CONFIG_FILE,
-        simulate=CONFIG["simulate"],
-        filter=CONFIG["filter"],
-        window=CONFIG["window"],
+        # not arguments: a change of these settings reruns the rule
+        rerun_if_changed=dict(simulate=CONFIG["simulate"], filter=CONFIG["filter"], window=CONFIG["window"]),
     log:
         OUT.log("sweep/{snr}dB"),
     benchmark:
