@@ -1,0 +1,121 @@
+"""Electrode layouts: the simulator's naming and placement, adjacency, and channel checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from signalrnn.errors import SignalrnnError
+from signalrnn.mapping import ElectrodeLayout, regular_channel_names
+
+
+def test_regular_names_are_row_letter_and_two_digit_column_row_major(array_8x24):
+    names = array_8x24.channels
+    assert len(names) == 192
+    assert names[:3] == ("A01", "A02", "A03")
+    assert names[23:25] == ("A24", "B01")
+    assert names[-1] == "H24"
+    assert regular_channel_names(2, 3) == ["A01", "A02", "A03", "B01", "B02", "B03"]
+
+
+def test_regular_positions_are_column_x_row_y_centred(array_8x24):
+    pos = dict(zip(array_8x24.channels, array_8x24.positions_mm, strict=True))
+    np.testing.assert_allclose(pos["A01"], [-23.0, -7.0])
+    np.testing.assert_allclose(pos["A02"], [-21.0, -7.0])  # next column: x + spacing
+    np.testing.assert_allclose(pos["B01"], [-23.0, -5.0])  # next row: y + spacing
+    np.testing.assert_allclose(pos["H24"], [23.0, 7.0])
+    np.testing.assert_allclose(array_8x24.positions_mm.mean(axis=0), [0.0, 0.0], atol=1e-12)
+
+
+def test_regular_layout_matches_the_simulator_while_it_is_importable():
+    simulate = pytest.importorskip("signalrnn.simulate")
+    layout = ElectrodeLayout.regular(8, 24, 2.0)
+    assert list(layout.channels) == simulate.channel_names([8, 24])
+    np.testing.assert_allclose(layout.positions_mm, simulate.electrode_positions_mm([8, 24], 2.0))
+
+
+def test_grid_pairs_are_the_4_neighbours_one_spacing_apart(array_8x24):
+    pairs = array_8x24.grid_pairs()
+    assert len(pairs) == 8 * 23 + 7 * 24
+    distance = np.linalg.norm(np.diff(array_8x24.positions_mm[pairs], axis=1)[:, 0], axis=1)
+    np.testing.assert_allclose(distance, 2.0)
+    assert {tuple(p) for p in pairs} == {tuple(p) for p in array_8x24.pairs_within(2.0)}
+    assert np.array_equal(array_8x24.adjacent_pairs(), pairs)
+
+
+def test_pairs_within_a_distance_add_the_diagonals(array_8x24):
+    pairs = array_8x24.pairs_within(2.0 * np.sqrt(2.0))
+    assert len(pairs) == 8 * 23 + 7 * 24 + 2 * 7 * 23
+    assert (pairs[:, 0] < pairs[:, 1]).all()
+
+
+def write_csv(path, rows):
+    path.write_text("channel,x_mm,y_mm\n" + "".join(f"{c},{x},{y}\n" for c, x, y in rows))
+    return path
+
+
+@pytest.fixture
+def catheter(tmp_path) -> ElectrodeLayout:
+    """A 4-electrode catheter, 2 mm between electrodes along x."""
+    return ElectrodeLayout.from_csv(write_csv(tmp_path / "catheter.csv",
+                                              [("CS1", 0, 0), ("CS2", 2, 0), ("CS3", 4, 0), ("CS4", 6, 0)]))
+
+
+def test_csv_layout_keeps_the_file_order_and_finds_pairs_by_distance(catheter):
+    assert catheter.channels == ("CS1", "CS2", "CS3", "CS4")
+    assert not catheter.is_regular
+    assert catheter.adjacent_pairs(2.0).tolist() == [[0, 1], [1, 2], [2, 3]]
+    with pytest.raises(SignalrnnError, match="max_distance_mm"):
+        catheter.adjacent_pairs()
+
+
+def test_check_channels_maps_a_reordered_record_onto_the_layout(catheter):
+    assert catheter.check_channels(["CS3", "CS1", "CS4", "CS2"]).tolist() == [2, 0, 3, 1]
+
+
+def test_a_layout_channel_the_record_lacks_is_named(catheter):
+    with pytest.raises(SignalrnnError, match="rec1: lacks channel 'CS4'"):
+        catheter.check_channels(["CS1", "CS2", "CS3"], source="rec1")
+
+
+def test_a_record_channel_the_layout_lacks_is_named(catheter):
+    with pytest.raises(SignalrnnError, match="channel 'ECG' is not in the layout"):
+        catheter.check_channels(["CS1", "CS2", "ECG", "CS3", "CS4"])
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("channel,x_mm\nA,0\n", "no column 'y_mm'"),
+    ("channel,x_mm,y_mm\nA,0,0\nA,2,0\n", "channel 'A' appears twice"),
+    ("channel,x_mm,y_mm\nA,0,0\nB,two,0\n", "channel 'B' has no numeric x_mm, y_mm"),
+    ("channel,x_mm,y_mm\nA,0,0\nB,0,0\n", "channels 'A' and 'B' share the position"),
+    ("", "not a readable CSV"),
+])
+def test_bad_layout_files_give_one_line_errors(tmp_path, text, message):
+    path = tmp_path / "layout.csv"
+    path.write_text(text)
+    with pytest.raises(SignalrnnError, match=message) as error:
+        ElectrodeLayout.from_csv(path)
+    assert "\n" not in str(error.value)
+    assert str(path) in str(error.value)
+
+
+def test_missing_layout_file_is_named(tmp_path):
+    with pytest.raises(SignalrnnError, match="no such layout file"):
+        ElectrodeLayout.from_csv(tmp_path / "none.csv")
+
+
+@pytest.mark.parametrize(("rows", "columns", "spacing", "message"), [
+    (27, 4, 2.0, "rows=27"), (4, 100, 2.0, "columns=100"), (4, 4, 0.0, "spacing_mm=0.0"),
+])
+def test_bad_regular_arrays_are_refused(rows, columns, spacing, message):
+    with pytest.raises(SignalrnnError, match=message):
+        ElectrodeLayout.regular(rows, columns, spacing)
+
+
+def test_indices_of_accepts_names_or_simulator_indices(array_8x24):
+    assert array_8x24.indices_of(["B01", "A01", "B01"]).tolist() == [24, 0, 24]
+    assert array_8x24.indices_of(np.array([5, 191])).tolist() == [5, 191]
+    with pytest.raises(SignalrnnError, match="channel 'Z99' is not in the layout"):
+        array_8x24.indices_of(["A01", "Z99"])
+    with pytest.raises(SignalrnnError, match="channel index 192 is outside"):
+        array_8x24.indices_of(np.array([192]))
