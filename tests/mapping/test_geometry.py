@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from signalrnn.data.simulate import channel_names, electrode_positions_mm
 from signalrnn.errors import SignalrnnError
 from signalrnn.mapping import ElectrodeLayout, regular_channel_names
 
@@ -27,11 +28,10 @@ def test_regular_positions_are_column_x_row_y_centred(array_8x24):
     np.testing.assert_allclose(array_8x24.positions_mm.mean(axis=0), [0.0, 0.0], atol=1e-12)
 
 
-def test_regular_layout_matches_the_simulator_while_it_is_importable():
-    simulate = pytest.importorskip("signalrnn.simulate")
+def test_regular_layout_names_and_places_electrodes_as_the_simulator_does():
     layout = ElectrodeLayout.regular(8, 24, 2.0)
-    assert list(layout.channels) == simulate.channel_names([8, 24])
-    np.testing.assert_allclose(layout.positions_mm, simulate.electrode_positions_mm([8, 24], 2.0))
+    assert list(layout.channels) == channel_names([8, 24])
+    np.testing.assert_allclose(layout.positions_mm, electrode_positions_mm([8, 24], 2.0))
 
 
 def test_grid_pairs_are_the_4_neighbours_one_spacing_apart(array_8x24):
