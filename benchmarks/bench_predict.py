@@ -52,7 +52,7 @@ def main() -> None:
         config = load_config(ROOT / "configs/default.yaml") | {"data_dir": str(folder / "sim")}
         config["simulate"] |= {"n_patients": 3, "duration_s": 300.0}
         with contextlib.redirect_stdout(io.StringIO()):
-            simulate_dataset(config, folder / "sim")
+            simulate_dataset(config["simulate"], folder / "sim")
         compare("simulated, 1 record of 5 min, 16 channels at 1 kHz", config, [folder / "sim/p01_r1"],
                 folder / "out", args.repeats)
         data = Path(os.environ.get("SIGNALRNN_DATA", "")) / "mitdb-ds1"

@@ -54,7 +54,7 @@ def cmd_download(config: dict, layout: Layout, args) -> None:
 def cmd_simulate(config: dict, layout: Layout, args) -> None:
     from signalrnn.data.simulate import simulate_dataset
 
-    simulate_dataset(config, args.out or config["data_dir"])
+    simulate_dataset(config["simulate"], args.out or config["data_dir"])
 
 
 def cmd_filter(config: dict, layout: Layout, args) -> None:

@@ -32,7 +32,8 @@ def predicted_run(tiny_run, tmp_path_factory):
     shutil.copytree(tiny_run, project, ignore=shutil.ignore_patterns(".snakemake"))
     tiny = yaml.safe_load((project / "configs/tiny.yaml").read_text())
     held_out = project / "data/held-out"
-    simulate_dataset(validate_config({**tiny, "simulate": {**tiny["simulate"], "seed": 7}}), held_out)
+    simulate_dataset(validate_config({**tiny, "simulate": {**tiny["simulate"], "seed": 7}})["simulate"],
+                     held_out)
     config = write_yaml(project / "configs/tiny_predict.yaml", {
         **tiny, "predict": {"records_dir": str(held_out), "events": "annotations"}})
     result = snakemake(project, "--configfile", str(config))

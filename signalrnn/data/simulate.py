@@ -348,9 +348,9 @@ def truth_table(pot: dict, sim: dict) -> pd.DataFrame:
     return table.sort_values(["sample", "channel"], kind="stable").reset_index(drop=True)
 
 
-def simulate_dataset(config: dict, out_dir: str | Path) -> list[str]:
-    """Write every simulated record (.hea/.dat/.atr), a RECORDS file and truth.csv; return names."""
-    sim = config["simulate"]
+def simulate_dataset(sim: dict, out_dir: str | Path) -> list[str]:
+    """Write every simulated record (.hea/.dat/.atr) of the config's ``simulate`` section ``sim``,
+    a RECORDS file and truth.csv; return the record names."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     names = simulated_record_names(sim["n_patients"], sim["records_per_patient"])

@@ -22,7 +22,7 @@ def dataset(tmp_path_factory):
 
     config = load_config(ROOT / "configs" / "tiny.yaml")
     config["data_dir"] = str(tmp_path_factory.mktemp("data"))
-    names = simulate_dataset(config, config["data_dir"])
+    names = simulate_dataset(config["simulate"], config["data_dir"])
     return config, names, pd.read_csv(f"{config['data_dir']}/{TRUTH_FILE}")
 
 
@@ -122,11 +122,11 @@ def test_mains_interference_is_a_spectral_peak_only_when_enabled(tiny_config, ma
 
 
 def test_same_seed_same_bytes(tiny_config, tmp_path):
-    simulate_dataset(tiny_config, tmp_path / "a")
-    simulate_dataset(tiny_config, tmp_path / "b")
+    simulate_dataset(tiny_config["simulate"], tmp_path / "a")
+    simulate_dataset(tiny_config["simulate"], tmp_path / "b")
     assert (tmp_path / "a/p01_r1.dat").read_bytes() == (tmp_path / "b/p01_r1.dat").read_bytes()
     tiny_config["simulate"]["seed"] += 1
-    simulate_dataset(tiny_config, tmp_path / "c")
+    simulate_dataset(tiny_config["simulate"], tmp_path / "c")
     assert (tmp_path / "a/p01_r1.dat").read_bytes() != (tmp_path / "c/p01_r1.dat").read_bytes()
 
 
