@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-import yaml
 
 from signalrnn.config.load import load_config
-
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+from tests.helpers import BIN, ROOT, copy_project
 
 
 @pytest.fixture
@@ -29,12 +22,6 @@ def tiny_config(tmp_path) -> dict:
     return config
 
 
-def copy_project(dest: Path) -> Path:
-    """Copy the workflow (Snakefile, workflow/, configs/, its conda env) to ``dest``."""
-    for name in ("Snakefile", "workflow", "configs", "environment.yml"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / name)
-    return dest
 
 
 @pytest.fixture
@@ -78,17 +65,8 @@ def chromium(tmp_path_factory):
     return run
 
 
-def write_yaml(path: Path, data: dict) -> Path:
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
 
 
-def snakemake(project: Path, *args: str, timeout_s: int = 900) -> subprocess.CompletedProcess:
-    """Run the venv's snakemake in ``project`` (2 cores unless ``args`` say otherwise)."""
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    cores = [] if {"--profile", "--cores"} & set(args) else ["--cores", "2"]
-    return subprocess.run([str(BIN / "snakemake"), *cores, *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=timeout_s)
 
 
 @pytest.fixture(scope="session")
@@ -111,24 +89,8 @@ def tiny_run(tmp_path_factory) -> Path:
     return project
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
-def wait_for(url: str, timeout_s: float) -> None:
-    """Return once ``url`` answers; raise the last connection error after ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
 
 
 # Tiers: a test that uses one of these fixtures carries its mark, so `make test-fast` can leave it out.

@@ -10,7 +10,7 @@ import wfdb
 
 from signalrnn.cli import main
 from signalrnn.preprocessing.filters import preprocess
-from tests.conftest import write_yaml
+from tests.helpers import write_yaml
 
 FS_HZ = 1000
 CONFIG = {"name": "bad", "data_dir": "data", "patient_regex": "^(p\\d+)_",

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from tests.conftest import ROOT, write_yaml
+from tests.helpers import ROOT, write_yaml
 
 
 def signalrnn(*args: str, cwd) -> subprocess.CompletedProcess:

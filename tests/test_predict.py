@@ -19,9 +19,7 @@ from signalrnn.data.simulate import channel_names, simulate_dataset
 from signalrnn.predict import read_blocks, untrained_model
 from signalrnn.preprocessing.filters import preprocess
 from signalrnn.preprocessing.window import RR_COLUMNS
-from tests.conftest import ROOT, write_yaml
-from tests.workflow.test_real_workflows import trimmed_copy
-from tests.workflow.test_workflow import snakemake
+from tests.helpers import ROOT, snakemake, trimmed_copy, write_yaml
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import pytest
 
 from signalrnn.config.load import flatten, load_config, validate_config
 from signalrnn.errors import SignalrnnError
-from tests.conftest import ROOT, write_yaml
+from tests.helpers import ROOT, write_yaml
 
 MINIMAL = {
     "name": "x",

@@ -9,7 +9,7 @@ from signalrnn.data.annotate import annotated_records, label_codes, rhythm_codes
 from signalrnn.cli import main
 from signalrnn.config.load import validate_config
 from signalrnn.errors import SignalrnnError
-from tests.conftest import write_yaml
+from tests.helpers import write_yaml
 
 AAMI = {"source": "symbol", "classes": {"N": ["N", "L", "R"], "SVEB": ["A", "S"], "VEB": ["V"]},
         "ignore": ["+", "~"], "unknown": "error", "extension": "atr"}

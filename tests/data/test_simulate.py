@@ -18,7 +18,7 @@ QUIET = {"snr_db": 200, "wander_mv": [0, 0], "mains_mv": [0, 0], "far_field_mv":
 def dataset(tmp_path_factory):
     """The tiny config's dataset, simulated once: (config, record names, truth table)."""
     from signalrnn.config.load import load_config
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     config = load_config(ROOT / "configs" / "tiny.yaml")
     config["data_dir"] = str(tmp_path_factory.mktemp("data"))

@@ -8,8 +8,7 @@ from signalrnn.evaluation.assess import predict
 from signalrnn.model.build import build_model
 from signalrnn.preprocessing.dataset import WindowSet
 from signalrnn.preprocessing.window import RR_COLUMNS
-from tests.model.test_build import MODEL
-from tests.preprocessing.test_dataset import write_windows
+from tests.helpers import MODEL, write_windows
 
 
 @pytest.mark.parametrize("rr", [None, np.random.default_rng(0).uniform(0.5, 1.5, (6, len(RR_COLUMNS)))])

@@ -7,7 +7,7 @@ from signalrnn.data.annotate import header_code
 from signalrnn.errors import SignalrnnError
 from signalrnn.io import records as records_module
 from signalrnn.io.records import read_annotation, read_header, read_record, record_names, require_records
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 # de Chazal, O'Dwyer & Reilly, IEEE TBME 51(7), 2004; paced records 102 104 107 217 in neither.
 DS1 = ["101", "106", "108", "109", "112", "114", "115", "116", "118", "119", "122", "124", "201",

@@ -10,9 +10,7 @@ from signalrnn.model.build import (
     apply_premature_gate,
     build_model,
 )
-
-MODEL = {"units": 8, "layers": 2, "bidirectional": False, "dropout": 0.1, "conv_filters": [],
-         "conv_kernel": 5, "conv_stride": 2}
+from tests.helpers import MODEL
 
 
 def lstm_layers(model):

@@ -11,7 +11,7 @@ import mlflow
 import pandas as pd
 import yaml
 
-from tests.conftest import BIN
+from tests.helpers import BIN
 
 EPOCHS = 12
 

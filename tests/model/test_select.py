@@ -11,7 +11,7 @@ import pytest
 from signalrnn.config.grid import trials, with_settings
 from signalrnn.config.load import load_config, validate_config
 from signalrnn.errors import SignalrnnError
-from tests.conftest import ROOT, snakemake, write_yaml
+from tests.helpers import ROOT, snakemake, write_yaml
 
 GRID = {"train.learning_rate": [0.001, 0.01], "model.units": [4, 8]}
 

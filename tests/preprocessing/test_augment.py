@@ -8,7 +8,7 @@ from signalrnn.model.train import TrainingBatches
 from signalrnn.preprocessing.augment import NoiseAugmentation
 from signalrnn.preprocessing.dataset import WindowSet
 from signalrnn.preprocessing.filters import design_sos
-from tests.preprocessing.test_dataset import write_windows
+from tests.helpers import write_windows
 
 FS_HZ = 1000.0
 LOWPASS = {"bandpass_hz": [1.0, 40.0], "order": 4, "notch_hz": None}

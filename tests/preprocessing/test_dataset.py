@@ -2,23 +2,10 @@
 path would, with labels and, when the index has them, RR features."""
 
 import numpy as np
-import pandas as pd
 
 from signalrnn.preprocessing.dataset import WindowBatches, WindowSet
 from signalrnn.preprocessing.window import RR_COLUMNS
-
-
-def write_windows(folder, record, labels, rr=None, seed=0):
-    """Write random windows (n, 7 samples, 2 channels) of ``record`` and their index; return them."""
-    n = len(labels)
-    windows = np.random.default_rng(seed).normal(size=(n, 7, 2)).astype(np.float32)
-    np.save(folder / f"{record}.npy", windows)
-    index = pd.DataFrame({"record": record, "patient": record, "sample": np.arange(n), "channel": "x",
-                          "label": labels, "fs_hz": 100.0})
-    if rr is not None:
-        index = index.assign(**dict(zip(RR_COLUMNS, np.asarray(rr, np.float32).T, strict=True)))
-    index.to_csv(folder / f"{record}.csv", index=False)
-    return windows
+from tests.helpers import write_windows
 
 
 def test_windows_of_several_records_come_back_in_index_order(tmp_path):

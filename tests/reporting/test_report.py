@@ -8,7 +8,7 @@ import pytest
 from signalrnn.config.load import load_config
 from signalrnn.evaluation.assess import assess
 from signalrnn.reporting.report import methods_table, summary_points
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 CLASSES = ["single", "double"]
 EVALUATE = {"bootstrap_resamples": 200, "bootstrap_seed": 0, "calibration_bins": 10}

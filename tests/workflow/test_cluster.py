@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.conftest import BIN, copy_project, free_port, snakemake, wait_for, write_yaml
+from tests.helpers import BIN, copy_project, free_port, snakemake, wait_for, write_yaml
 
 pytestmark = [pytest.mark.workflow, pytest.mark.cluster]
 

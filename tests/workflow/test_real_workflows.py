@@ -7,28 +7,17 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
-import wfdb
 import yaml
 
 from signalrnn.cli import main
 from signalrnn.preprocessing.window import PREMATURITY, RR_COLUMNS
-from tests.conftest import copy_project, write_yaml
-from tests.workflow.test_workflow import METRIC_KEYS, snakemake
+from tests.helpers import METRIC_KEYS, copy_project, snakemake, trimmed_copy, write_yaml
 
 pytestmark = pytest.mark.workflow
 
 FAST_TRAINING = {"model": {"units": 8}, "train": {"epochs": 1, "batch_size": 64}}
 
 
-def trimmed_copy(source, records, dest, seconds, extension=None):
-    """The first ``seconds`` of ``records`` (and their annotations) written to ``dest``."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in records:
-        n = int(seconds * wfdb.rdheader(str(source / name)).fs)
-        wfdb.rdrecord(str(source / name), sampto=n, physical=False).wrsamp(write_dir=str(dest))
-        if extension:
-            wfdb.rdann(str(source / name), extension, sampto=n).wrann(write_dir=str(dest))
-    return dest
 
 
 def derived_config(project, name, changes):

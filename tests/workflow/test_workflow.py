@@ -12,13 +12,10 @@ import mlflow
 import pandas as pd
 import pytest
 
-from tests.conftest import BIN, free_port, snakemake, wait_for
+from tests.helpers import BIN, METRIC_KEYS, free_port, snakemake, wait_for
 
 pytestmark = pytest.mark.workflow
 
-METRIC_KEYS = {"split", "classes", "n_windows", "accuracy", "balanced_accuracy", "macro_f1",
-               "per_class", "confusion_matrix", "n_patients", "ci", "roc_auc", "average_precision",
-               "calibration"}
 SECTIONS = ("summary", "data", "methods", "results", "sweep", "failures", "examples", "provenance")
 FIGURES = ("confusion_matrix", "roc_pr", "reliability", "per_patient", "hidden_states", "failures",
            "training_curves", "snr_sweep", "example_windows")
