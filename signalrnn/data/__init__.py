@@ -1,0 +1,1 @@
+"""Data sources: simulated electrograms, labelled events from annotations, event detectors."""
