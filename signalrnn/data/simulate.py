@@ -30,8 +30,8 @@ import pandas as pd
 import wfdb
 from scipy import signal as sps
 
-from signalrnn.errors import SignalrnnError
 from signalrnn.data.potentials import potential_class
+from signalrnn.errors import SignalrnnError
 from signalrnn.io.records import read_record, simulated_record_names
 
 ACTIVATION_SYMBOL = "p"  # WFDB "P-wave peak": an atrial activation; the class is in aux_note

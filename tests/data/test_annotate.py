@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 import wfdb
 
-from signalrnn.data.annotate import annotated_records, label_codes, rhythm_codes
 from signalrnn.cli import main
 from signalrnn.config.load import validate_config
+from signalrnn.data.annotate import annotated_records, label_codes, rhythm_codes
 from signalrnn.errors import SignalrnnError
 from tests.helpers import write_yaml
 
