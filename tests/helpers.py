@@ -45,8 +45,10 @@ def write_yaml(path: Path, data: dict) -> Path:
 
 
 def snakemake(project: Path, *args: str, timeout_s: int = 900) -> subprocess.CompletedProcess:
-    """Run the venv's snakemake in ``project`` (2 cores unless ``args`` say otherwise)."""
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    """Run the venv's snakemake in ``project`` (2 cores unless ``args`` say otherwise), with the
+    venv off PATH, as a script or cron job calls it: the jobs must find signalrnn without it."""
+    path = [p for p in os.environ["PATH"].split(os.pathsep) if Path(p).resolve() != BIN.resolve()]
+    env = {**os.environ, "PATH": os.pathsep.join(path)}
     cores = [] if {"--profile", "--cores"} & set(args) else ["--cores", "2"]
     return subprocess.run([str(BIN / "snakemake"), *cores, *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=timeout_s)

@@ -1,21 +1,21 @@
 # Shared by all rules: the validated config, the output layout and the record list.
-import os
+import shlex
 import sys
 from pathlib import Path
 
 import yaml
 
-from signalrnn.data.annotate import needs_annotation_file
+from signalrnn.config.grid import trials
 from signalrnn.config.load import validate_config
+from signalrnn.data.annotate import needs_annotation_file
 from signalrnn.errors import SignalrnnError
 from signalrnn.io.layout import Layout, snr_label
 from signalrnn.io.records import folder_record_names, record_names, require_records
 from signalrnn.preprocessing.split import split_folds
-from signalrnn.config.grid import trials
 
-# Jobs call `signalrnn`: the one beside the Python that runs this workflow comes first on their
-# PATH, so `.venv/bin/snakemake` works from a script or cron without an activated venv.
-os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+# Jobs run the signalrnn of the Python that runs this workflow, so `.venv/bin/snakemake` works
+# from a script or cron without an activated venv.
+SIGNALRNN = f"{shlex.quote(sys.executable)} -m signalrnn"
 
 try:
     CONFIG = validate_config(config, "config")

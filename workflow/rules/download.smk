@@ -14,4 +14,4 @@ if DOWNLOAD:
         conda:
             CONDA_ENV
         shell:
-            "signalrnn download --config {params.config} > {log} 2>&1"
+            "{SIGNALRNN} download --config {params.config} > {log} 2>&1"

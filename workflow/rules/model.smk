@@ -26,7 +26,7 @@ rule train:
     conda:
         CONDA_ENV
     shell:
-        "signalrnn train --config {params.config} {params.fold} {params.trial} 2>&1 | tee {log}"
+        "{SIGNALRNN} train --config {params.config} {params.fold} {params.trial} 2>&1 | tee {log}"
 
 
 if TRIALS:
@@ -52,7 +52,7 @@ if TRIALS:
         conda:
             CONDA_ENV
         shell:
-            "signalrnn select --config {params.config} > {log} 2>&1"
+            "{SIGNALRNN} select --config {params.config} > {log} 2>&1"
 
 
 rule evaluate:
@@ -79,7 +79,7 @@ rule evaluate:
     conda:
         CONDA_ENV
     shell:
-        "signalrnn evaluate --config {params.config} {params.fold} > {log} 2>&1"
+        "{SIGNALRNN} evaluate --config {params.config} {params.fold} > {log} 2>&1"
 
 
 if CV:
@@ -105,4 +105,4 @@ if CV:
         conda:
             CONDA_ENV
         shell:
-            "signalrnn pool --config {params.config} > {log} 2>&1"
+            "{SIGNALRNN} pool --config {params.config} > {log} 2>&1"

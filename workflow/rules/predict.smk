@@ -28,5 +28,5 @@ rule predict:
     conda:
         CONDA_ENV
     shell:
-        "signalrnn predict --model {params.model} --out {params.out} {params.events} "
+        "{SIGNALRNN} predict --model {params.model} --out {params.out} {params.events} "
         "--tracking-uri {params.tracking_uri} {params.record} > {log} 2>&1"

@@ -30,4 +30,4 @@ rule report:
     conda:
         CONDA_ENV
     shell:
-        "signalrnn report --config {params.config} > {log} 2>&1"
+        "{SIGNALRNN} report --config {params.config} > {log} 2>&1"
