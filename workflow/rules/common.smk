@@ -13,9 +13,10 @@ from signalrnn.io.layout import Layout, snr_label
 from signalrnn.io.records import folder_record_names, record_names, require_records
 from signalrnn.preprocessing.split import split_folds
 
-# Jobs run the signalrnn of the Python that runs this workflow, so `.venv/bin/snakemake` works
-# from a script or cron without an activated venv.
-SIGNALRNN = f"{shlex.quote(sys.executable)} -m signalrnn"
+# Jobs find the signalrnn beside the Python that runs this workflow first on their PATH, so
+# `.venv/bin/snakemake` works from a script or cron without an activated venv. (A prefix replaces
+# Snakemake's default one, bash strict mode, so it is kept.)
+shell.prefix(f"set -euo pipefail; PATH={shlex.quote(str(Path(sys.executable).parent))}:\"$PATH\"; ")
 
 try:
     CONFIG = validate_config(config, "config")

@@ -14,4 +14,4 @@ if DOWNLOAD:
         conda:
             CONDA_ENV
         shell:
-            "{SIGNALRNN} download --config {params.config} > {log} 2>&1"
+            "signalrnn download --config {params.config} > {log} 2>&1"

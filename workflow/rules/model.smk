@@ -26,7 +26,7 @@ rule train:
     conda:
         CONDA_ENV
     shell:
-        "{SIGNALRNN} train --config {params.config} {params.fold} {params.trial} 2>&1 | tee {log}"
+        "signalrnn train --config {params.config} {params.fold} {params.trial} 2>&1 | tee {log}"
 
 
 if TRIALS:
@@ -52,7 +52,7 @@ if TRIALS:
         conda:
             CONDA_ENV
         shell:
-            "{SIGNALRNN} select --config {params.config} > {log} 2>&1"
+            "signalrnn select --config {params.config} > {log} 2>&1"
 
 
 rule evaluate:
@@ -79,7 +79,7 @@ rule evaluate:
     conda:
         CONDA_ENV
     shell:
-        "{SIGNALRNN} evaluate --config {params.config} {params.fold} > {log} 2>&1"
+        "signalrnn evaluate --config {params.config} {params.fold} > {log} 2>&1"
 
 
 if CV:
@@ -105,4 +105,4 @@ if CV:
         conda:
             CONDA_ENV
         shell:
-            "{SIGNALRNN} pool --config {params.config} > {log} 2>&1"
+            "signalrnn pool --config {params.config} > {log} 2>&1"

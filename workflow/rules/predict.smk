@@ -28,5 +28,5 @@ rule predict:
     conda:
         CONDA_ENV
     shell:
-        "{SIGNALRNN} predict --model {params.model} --out {params.out} {params.events} "
+        "signalrnn predict --model {params.model} --out {params.out} {params.events} "
         "--tracking-uri {params.tracking_uri} {params.record} > {log} 2>&1"

@@ -28,7 +28,7 @@ rule filter:
     conda:
         CONDA_ENV
     shell:
-        "{SIGNALRNN} filter --config {params.config} --record {wildcards.record}"
+        "signalrnn filter --config {params.config} --record {wildcards.record}"
         " --out {output.filtered} > {log} 2>&1"
 
 
@@ -54,7 +54,7 @@ rule annotate:
     conda:
         CONDA_ENV
     shell:
-        "{SIGNALRNN} annotate --config {params.config} > {log} 2>&1"
+        "signalrnn annotate --config {params.config} > {log} 2>&1"
 
 
 rule window:
@@ -76,7 +76,7 @@ rule window:
     conda:
         CONDA_ENV
     shell:
-        "{SIGNALRNN} window --config {params.config} --record {wildcards.record}"
+        "signalrnn window --config {params.config} --record {wildcards.record}"
         " --filtered {input.filtered} --events {input.events} --windows {output.windows}"
         " --index {output.index} --dropped {output.dropped} > {log} 2>&1"
 
@@ -96,4 +96,4 @@ checkpoint split:
     conda:
         CONDA_ENV
     shell:
-        "{SIGNALRNN} split --config {params.config} > {log} 2>&1"
+        "signalrnn split --config {params.config} > {log} 2>&1"

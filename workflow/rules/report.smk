@@ -30,4 +30,4 @@ rule report:
     conda:
         CONDA_ENV
     shell:
-        "{SIGNALRNN} report --config {params.config} > {log} 2>&1"
+        "signalrnn report --config {params.config} > {log} 2>&1"

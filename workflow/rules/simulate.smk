@@ -16,4 +16,4 @@ if CONFIG["simulate"]["enabled"]:
         conda:
             CONDA_ENV
         shell:
-            "{SIGNALRNN} simulate --config {params.config} > {log} 2>&1"
+            "signalrnn simulate --config {params.config} > {log} 2>&1"

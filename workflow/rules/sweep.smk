@@ -20,4 +20,4 @@ rule sweep:
     conda:
         CONDA_ENV
     shell:
-        "{SIGNALRNN} sweep --config {params.config} --snr-db {wildcards.snr} > {log} 2>&1"
+        "signalrnn sweep --config {params.config} --snr-db {wildcards.snr} > {log} 2>&1"
