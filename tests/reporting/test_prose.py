@@ -7,7 +7,7 @@ import pytest
 
 from signalrnn.config.load import load_config
 from signalrnn.evaluation.assess import assess
-from signalrnn.reporting.report import methods_table, summary_points
+from signalrnn.reporting.prose import methods_table, summary_points
 from tests.helpers import ROOT
 
 CLASSES = ["single", "double"]

@@ -1,0 +1,78 @@
+"""Everything the report template shows, gathered from the workflow's outputs in one mapping."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pandas as pd
+import yaml
+from markupsafe import Markup
+
+from signalrnn.io.layout import Layout, snr_label
+from signalrnn.model.select import selected_config
+from signalrnn.reporting.prose import methods_table, summary_lead, summary_points
+from signalrnn.reporting.tables import (
+    calibration_table,
+    data_table,
+    dropped_table,
+    fingerprint_table,
+    fold_table,
+    overall_table,
+    per_class_table,
+    sweep_results,
+)
+
+
+def tune_table(layout: Layout) -> pd.DataFrame | None:
+    """The hyperparameter search's trials, the selected one marked; None without a search."""
+    if not layout.tune_table.is_file():
+        return None
+    table = pd.read_csv(layout.tune_table).drop(columns="run_id")
+    table["selected"] = table["selected"].map({True: "selected", False: ""})
+    return table
+
+
+def sweep_with_labels(config: dict, layout: Layout) -> pd.DataFrame | None:
+    """The SNR sweep's table, each level written as in file names (``7.5``, not ``7.500``); None
+    without a sweep."""
+    table = sweep_results(config, layout)
+    if table is None:
+        return None
+    return table.assign(**{"SNR (dB)": table["SNR (dB)"].map(snr_label)})
+
+
+def report_context(config: dict, layout: Layout) -> dict:
+    """The template's variables; figures and evaluation outputs must exist."""
+    metrics = json.loads(layout.metrics.read_text())
+    data = data_table(config, layout)
+    per_patient = pd.read_csv(layout.table("per_patient"), dtype={"patient": str})
+    provenance = json.loads(layout.provenance.read_text())
+    hidden_states = layout.figure("hidden_states")
+    return {
+        "config": config,
+        "layout": layout,
+        "metrics": metrics,
+        "summary_lead": summary_lead(config, metrics, data),
+        "summary_points": [Markup(point) for point in summary_points(metrics, per_patient)],
+        "data": data,
+        "dropped": dropped_table(config, layout),
+        "methods": methods_table(selected_config(config, layout), metrics.get("baseline_rule")),
+        "tune": tune_table(layout),
+        "scope": "test folds pooled" if "folds" in metrics else "test split",
+        "overall": overall_table(metrics),
+        "per_class": per_class_table(metrics),
+        "folds": fold_table(metrics) if "folds" in metrics else None,
+        "operating_points": pd.read_csv(layout.table("operating_points")).drop(columns="threshold"),
+        "calibration": calibration_table(metrics["calibration"]),
+        "per_patient": pd.read_csv(layout.table("per_patient")),
+        "per_record": pd.read_csv(layout.table("per_record")),
+        # Absent for pooled folds, whose windows went through different models.
+        "hidden_states": hidden_states if hidden_states.is_file() else None,
+        "sweep": sweep_with_labels(config, layout),
+        "provenance": provenance,
+        "generated_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+        "packages": pd.DataFrame(provenance["packages"].items(), columns=["package", "version"]),
+        "fingerprints": fingerprint_table(provenance["data_fingerprints"]),
+        "config_yaml": yaml.safe_dump(config, sort_keys=False),
+    }

@@ -1,0 +1,121 @@
+"""The report's tables, read from the workflow's outputs: data per split, dropped events,
+results with their intervals, calibration, folds, the SNR sweep, data fingerprints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from signalrnn.config.load import class_names
+from signalrnn.evaluation.sweep import sweep_table
+from signalrnn.io.layout import Layout, snr_label
+from signalrnn.io.records import record_names
+from signalrnn.preprocessing.dataset import split_windows
+from signalrnn.preprocessing.split import split_folds
+
+
+def data_table(config: dict, layout: Layout) -> pd.DataFrame:
+    """Patients, records and windows per class in each split (cross-validation: in each fold's test
+    split)."""
+    split = pd.read_csv(layout.split, dtype={"record": str, "patient": str})
+    folds = split_folds(layout.split)
+    parts = ([({"fold": k}, layout.for_fold(k), split[split["fold"] == k], "test") for k in folds]
+             or [({"split": name}, layout, split, name) for name in ("train", "val", "test")])
+    rows = []
+    for key, part_layout, table, name in parts:
+        part = table[table["split"] == name]
+        counts = split_windows(part_layout, name, class_names(config)).index["label"].value_counts()
+        rows.append({**key, "patients": part["patient"].nunique(), "records": len(part),
+                     **{c: int(counts.get(c, 0)) for c in class_names(config)},
+                     "windows": int(counts.sum())})
+    return pd.DataFrame(rows)
+
+
+def dropped_table(config: dict, layout: Layout) -> pd.DataFrame:
+    """The records with events that got no window: their events, and those dropped by reason."""
+    rows = []
+    for record in record_names(config):
+        counts = json.loads(layout.window_drops(record).read_text())
+        if counts["edge"] or counts["unusable"]:
+            rows.append({"record": record, "events": counts["events"],
+                         "too near the record's ends": counts["edge"],
+                         "on missing or flat signal": counts["unusable"]})
+    return pd.DataFrame(rows)
+
+
+def sweep_results(config: dict, layout: Layout) -> pd.DataFrame | None:
+    """The SNR sweep table (see ``sweep.sweep_table``); None without a sweep."""
+    levels = config["sweep"]["snr_db"]
+    if not levels:
+        return None
+    return sweep_table([json.loads(layout.sweep_metrics(snr_label(s)).read_text()) for s in levels])
+
+
+def fold_table(metrics: dict) -> pd.DataFrame:
+    """Per cross-validation fold: windows, accuracy, macro-F1 and Se / +P / F1 of each class."""
+    return pd.DataFrame([
+        {"fold": fold["fold"], "windows": fold["n_windows"], "accuracy": fold["accuracy"],
+         "macro-F1": fold["macro_f1"],
+         **{f"{c} Se / +P / F1": f"{v['recall']:.2f} / {v['precision']:.2f} / {v['f1']:.2f}"
+            for c, v in fold["per_class"].items()}}
+        for fold in metrics["folds"]
+    ])
+
+
+def _cell(value: float, interval: list[float] | None) -> str:
+    """A table cell ``0.830 (0.750-0.900)``: the value and its 95% CI, if any."""
+    return f"{value:.3f}" + (f" ({interval[0]:.3f}-{interval[1]:.3f})" if interval else "")
+
+
+def overall_table(metrics: dict) -> pd.DataFrame:
+    ci = metrics["ci"] or {}
+    rows = [{"": "network", "windows": metrics["n_windows"], "patients": metrics["n_patients"],
+             **{f"{name} (95% CI)": _cell(metrics[k], ci.get(k)) for k, name in
+                (("accuracy", "accuracy"), ("balanced_accuracy", "balanced accuracy"),
+                 ("macro_f1", "macro-F1"))}}]
+    if metrics.get("baseline"):
+        base = metrics["baseline"]
+        rows.append({"": "baseline", "windows": base.get("n_windows", metrics["n_windows"]),
+                     "patients": metrics["n_patients"],
+                     **{f"{name} (95% CI)": _cell(base[k], (base.get("ci") or {}).get(k)) for k, name in
+                        (("accuracy", "accuracy"), ("balanced_accuracy", "balanced accuracy"),
+                         ("macro_f1", "macro-F1"))}})
+    return pd.DataFrame(rows)
+
+
+def per_class_table(metrics: dict) -> pd.DataFrame:
+    ci = (metrics["ci"] or {}).get("per_class", {})
+    base = metrics.get("baseline")
+    base_ci = ((base or {}).get("ci") or {}).get("per_class", {})
+    return pd.DataFrame([
+        {"class": c, "windows": v["support"],
+         "Se (95% CI)": _cell(v["recall"], ci.get(c, {}).get("recall")),
+         "+P (95% CI)": _cell(v["precision"], ci.get(c, {}).get("precision")),
+         "F1 (95% CI)": _cell(v["f1"], ci.get(c, {}).get("f1")),
+         **({"baseline F1 (95% CI)": _cell(base["per_class"][c]["f1"], base_ci.get(c, {}).get("f1"))}
+            if base else {}),
+         "ROC AUC": metrics["roc_auc"].get(c), "average precision": metrics["average_precision"].get(c)}
+        for c, v in metrics["per_class"].items()
+    ])
+
+
+def calibration_table(calibration: dict) -> pd.DataFrame:
+    rows = [{"probabilities": "as the network gives them", "ECE": calibration["ece"],
+             "negative log-likelihood": calibration["nll"]}]
+    if calibration["temperature"] is not None:
+        rows.append({"probabilities": f"temperature-scaled (T = {calibration['temperature']:.2f})",
+                     "ECE": calibration["ece_scaled"], "negative log-likelihood": calibration["nll_scaled"]})
+    return pd.DataFrame(rows)
+
+
+def fingerprint_table(prints: dict[str, str]) -> pd.DataFrame:
+    """One row per record: the short SHA-256 of its header, signal, annotation and windows files."""
+    rows: dict[str, dict] = {}
+    for path, digest in prints.items():
+        if path != "__all__":
+            name = Path(path)
+            kind = "windows" if name.suffix == ".npy" else name.suffix.lstrip(".")
+            rows.setdefault(name.stem, {"record": name.stem})[kind] = digest[:12]
+    return pd.DataFrame(list(rows.values()))
