@@ -15,7 +15,7 @@ from signalrnn.reporting.prose import methods_table, summary_lead, summary_point
 from signalrnn.reporting.tables import (
     calibration_table,
     data_table,
-    dropped_table,
+    dropped_events,
     fingerprint_table,
     fold_table,
     overall_table,
@@ -56,7 +56,7 @@ def report_context(config: dict, layout: Layout) -> dict:
         "summary_lead": summary_lead(config, metrics, data),
         "summary_points": [Markup(point) for point in summary_points(metrics, per_patient)],
         "data": data,
-        "dropped": dropped_table(config, layout),
+        "dropped": dropped_events(config, layout),
         "methods": methods_table(selected_config(config, layout), metrics.get("baseline_rule")),
         "tune": tune_table(layout),
         "scope": "test folds pooled" if "folds" in metrics else "test split",

@@ -4,6 +4,7 @@ results with their intervals, calibration, folds, the SNR sweep, data fingerprin
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -33,16 +34,24 @@ def data_table(config: dict, layout: Layout) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def dropped_table(config: dict, layout: Layout) -> pd.DataFrame:
-    """The records with events that got no window: their events, and those dropped by reason."""
-    rows = []
-    for record in record_names(config):
-        counts = json.loads(layout.window_drops(record).read_text())
-        if counts["edge"] or counts["unusable"]:
-            rows.append({"record": record, "events": counts["events"],
-                         "too near the record's ends": counts["edge"],
-                         "on missing or flat signal": counts["unusable"]})
-    return pd.DataFrame(rows)
+@dataclass(frozen=True)
+class DroppedEvents:
+    """Events that got no window. ``table``: the records with events on missing or flat signal
+    (their events, and those dropped by reason); ``edge_records`` records lost ``edge_events``
+    events in all that lay too near their ends for a window, as every record may."""
+
+    table: pd.DataFrame
+    edge_records: int
+    edge_events: int
+
+
+def dropped_events(config: dict, layout: Layout) -> DroppedEvents:
+    """The events without a window, by record (see :class:`DroppedEvents`)."""
+    counts = {record: json.loads(layout.window_drops(record).read_text()) for record in record_names(config)}
+    rows = [{"record": record, "events": c["events"], "on missing or flat signal": c["unusable"],
+             "too near the record's ends": c["edge"]} for record, c in counts.items() if c["unusable"]]
+    edges = [c["edge"] for c in counts.values() if c["edge"]]
+    return DroppedEvents(pd.DataFrame(rows), len(edges), sum(edges))
 
 
 def sweep_results(config: dict, layout: Layout) -> pd.DataFrame | None:
