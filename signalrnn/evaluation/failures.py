@@ -14,9 +14,10 @@ from signalrnn.preprocessing.window import window_samples, windowed_channels
 
 @dataclass(frozen=True)
 class FailureTrace:
-    """One misclassified window in context: ``raw`` (mV) on ``time_ms`` and ``filtered`` (mV, at
-    the filter step's rate) on ``filtered_time_ms`` (0 = the annotated event), the window's span
-    ``window_ms``, the event's time in the record ``event_s`` and the prediction table's row."""
+    """One misclassified window in context: ``raw`` on ``time_ms`` and ``filtered`` (at the filter
+    step's rate) on ``filtered_time_ms`` (0 = the annotated event), both in the channel's
+    ``units`` as its header gives them, the window's span ``window_ms``, the event's time in the
+    record ``event_s`` and the prediction table's row."""
 
     time_ms: np.ndarray
     filtered_time_ms: np.ndarray
@@ -24,6 +25,7 @@ class FailureTrace:
     raw: np.ndarray
     filtered: np.ndarray
     channel: str
+    units: str
     event_s: float
     row: pd.Series
 
@@ -59,6 +61,7 @@ def failure_traces(failures: pd.DataFrame, config: dict, layout: Layout) -> list
             time_ms=raw_ms, filtered_time_ms=filtered_ms,
             window_ms=(-config["window"]["pre_ms"], config["window"]["post_ms"]),
             raw=raw, filtered=filtered, channel=channel,
+            units=record.units[record.channels.index(channel)],
             event_s=int(row["sample"]) / record.fs_hz, row=row,
         ))
     return traces

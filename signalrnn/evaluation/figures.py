@@ -172,7 +172,7 @@ def failure_gallery_figure(traces: list) -> plt.Figure:
             ax.plot(time_ms, signal, lw=0.8, color="black" if kind == "raw" else "C0")
             ax.axvspan(*trace.window_ms, color="C1", alpha=0.12)
             ax.axvline(0, color="grey", lw=0.6, ls="--")
-            ax.set_ylabel(f"{kind} (mV)", fontsize=8)
+            ax.set_ylabel(f"{kind} ({trace.units})", fontsize=8)
             ax.tick_params(labelsize=7)
         raw.set_title(f"{row['record']} (patient {row['patient']}), {trace.channel}, "
                       f"t = {trace.event_s:.3f} s", fontsize=8, loc="left")

@@ -13,6 +13,7 @@ from signalrnn.io.layout import Layout, snr_label
 from signalrnn.model.select import selected_config
 from signalrnn.reporting.prose import methods_table, summary_lead, summary_points
 from signalrnn.reporting.tables import (
+    amplitude_units,
     calibration_table,
     data_table,
     dropped_events,
@@ -57,6 +58,7 @@ def report_context(config: dict, layout: Layout) -> dict:
         "summary_points": [Markup(point) for point in summary_points(metrics, per_patient)],
         "data": data,
         "dropped": dropped_events(config, layout),
+        "units": amplitude_units(config),
         "methods": methods_table(selected_config(config, layout), metrics.get("baseline_rule")),
         "tune": tune_table(layout),
         "scope": "test folds pooled" if "folds" in metrics else "test split",

@@ -12,7 +12,7 @@ import pandas as pd
 from signalrnn.config.load import class_names
 from signalrnn.evaluation.sweep import sweep_table
 from signalrnn.io.layout import Layout, snr_label
-from signalrnn.io.records import record_names
+from signalrnn.io.records import read_header, record_names
 from signalrnn.preprocessing.dataset import split_windows
 from signalrnn.preprocessing.split import split_folds
 
@@ -52,6 +52,20 @@ def dropped_events(config: dict, layout: Layout) -> DroppedEvents:
              "too near the record's ends": c["edge"]} for record, c in counts.items() if c["unusable"]]
     edges = [c["edge"] for c in counts.values() if c["edge"]]
     return DroppedEvents(pd.DataFrame(rows), len(edges), sum(edges))
+
+
+VOLTAGE_UNITS = {"v", "mv", "uv", "µv", "nv"}  # calibrated amplitude units of WFDB headers (lower case)
+
+
+def amplitude_units(config: dict) -> pd.DataFrame:
+    """The amplitude units of the records' channels as their headers give them: one row per unit,
+    with its records and whether it is a voltage (IAFDB's ``NU`` and raw ADC units are not)."""
+    records: dict[str, list[str]] = {}
+    for record in record_names(config):
+        for unit in dict.fromkeys(read_header(config["data_dir"], record).units):
+            records.setdefault(unit, []).append(record)
+    return pd.DataFrame([{"units": unit, "records": names, "voltage": unit.lower() in VOLTAGE_UNITS}
+                         for unit, names in records.items()])
 
 
 def sweep_results(config: dict, layout: Layout) -> pd.DataFrame | None:

@@ -6,6 +6,7 @@ import pytest
 import wfdb
 
 from signalrnn.evaluation.failures import failure_traces, select_failures
+from signalrnn.evaluation.figures import failure_gallery_figure
 from signalrnn.io.layout import Layout
 
 
@@ -75,3 +76,20 @@ def test_a_resampled_filtered_trace_is_cut_at_its_own_rate(tmp_path):
     at_event = np.flatnonzero(trace.filtered_time_ms == 0)[0]
     assert trace.filtered[at_event] == pytest.approx(signal[1000, 0], abs=1e-6)
     assert trace.event_s == 1.0  # sample 1000 at the record's 1000 Hz, not the windows' 250 Hz
+
+
+def test_an_uncalibrated_record_shows_its_traces_in_its_own_units(tmp_path):
+    signal = np.sin(np.arange(2000) / 50.0)[:, None] * 300
+    wfdb.wrsamp("iaf1", fs=1000, units=["NU"], sig_name=["CS12"], p_signal=signal, fmt=["16"],
+                write_dir=str(tmp_path))
+    layout = Layout(tmp_path / "results")
+    layout.filtered("iaf1").parent.mkdir(parents=True)
+    np.save(layout.filtered("iaf1"), signal.astype(np.float32))
+    config = {"data_dir": str(tmp_path), "window": {"pre_ms": 40, "post_ms": 80, "channels": "all"},
+              "filter": {"resample_hz": None}}
+    row = pd.DataFrame({"record": ["iaf1"], "patient": ["iaf1"], "sample": [1000], "channel": ["CS12"],
+                        "fs_hz": [1000.0], "label": ["a"], "predicted": ["b"], "probability": [0.9]})
+    (trace,) = failure_traces(row, config, layout)
+    assert trace.units == "NU"
+    figure = failure_gallery_figure([trace])
+    assert [ax.get_ylabel() for ax in figure.axes] == ["raw (NU)", "filtered (NU)"]
