@@ -8,27 +8,15 @@ import json
 import os
 import signal
 import sys
-from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import yaml
 
 from signalrnn.config.load import load_config
 from signalrnn.errors import SignalrnnError
 from signalrnn.io.layout import Layout, snr_label
-from signalrnn.io.tables import write_csv
 
 # Where predict takes the events of a record from: its annotation file or a detector (detect.py).
 EVENT_SOURCES = ("annotations", "activations", "qrs", "sliding")
-
-
-def _save_npy(path: Path, array: np.ndarray) -> None:
-    """Write ``array`` to ``path`` via a temporary file, so a crash leaves no partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".partial.npy")
-    np.save(tmp, array)
-    os.replace(tmp, path)
 
 
 def cmd_resolve(config: dict, layout: Layout, args) -> None:
@@ -58,70 +46,34 @@ def cmd_simulate(config: dict, layout: Layout, args) -> None:
 
 
 def cmd_filter(config: dict, layout: Layout, args) -> None:
-    from signalrnn.io.records import read_header, read_record
-    from signalrnn.preprocessing.filters import preprocess
-    from signalrnn.preprocessing.window import windowed_channels
+    from signalrnn.preprocessing.steps import filter_record
 
-    names = list(read_header(config["data_dir"], args.record).sig_name)
-    channels = windowed_channels(config["window"]["channels"], names, args.record)
-    record = read_record(config["data_dir"], args.record, channels)
-    done = preprocess(record.signal, record.fs_hz, config["filter"])
-    if done.n_interpolated:
-        print(f"filter: {args.record}: interpolated {done.n_interpolated} missing (invalid) samples",
-              flush=True)
-    if done.n_unusable:
-        print(f"filter: {args.record}: {done.n_unusable / record.fs_hz:.1f} channel-seconds missing or "
-              f"flat for {config['filter']['flat_ms']} ms or more, marked unusable", flush=True)
-    _save_npy(Path(args.out or layout.filtered(args.record)), done.signal)
-    print(f"filter: {args.record}: {done.signal.shape[0]} samples x {done.signal.shape[1]} channels "
-          f"{channels} at {done.fs_hz} Hz (recorded at {record.fs_hz} Hz)", flush=True)
+    filter_record(config, args.record, args.out or layout.filtered(args.record))
 
 
 def cmd_annotate(config: dict, layout: Layout, args) -> None:
-    from signalrnn.data.annotate import annotated_records
-    from signalrnn.io.records import require_one_rate
+    from signalrnn.data.annotate import write_event_tables
 
-    require_one_rate(config)
-    of_record = dict(annotated_records(config))  # every record checked before any file is written
-    for record, events in of_record.items():
-        layout.events(record).parent.mkdir(parents=True, exist_ok=True)
-        write_csv(events, layout.events(record))
+    write_event_tables(config, layout.events)
 
 
 def cmd_window(config: dict, layout: Layout, args) -> None:
-    from signalrnn.io.records import output_rate, read_header
-    from signalrnn.preprocessing.window import window_record, windowed_channels
+    from signalrnn.preprocessing.steps import window_record_files
 
-    header = read_header(config["data_dir"], args.record)
-    channels = windowed_channels(config["window"]["channels"], list(header.sig_name), args.record)
-    events = pd.read_csv(args.events or layout.events(args.record),
-                         dtype={"record": str, "patient": str, "channel": str}, keep_default_na=False)
-    signal = np.load(args.filtered or layout.filtered(args.record), mmap_mode="r")
-    windows = Path(args.windows or layout.windows(args.record))
-    windows.parent.mkdir(parents=True, exist_ok=True)
-    index, dropped = window_record(signal, output_rate(config["filter"], float(header.fs)), channels,
-                                   events, config["window"], windows, record_fs_hz=float(header.fs))
-    write_csv(index, args.index or layout.window_index(args.record))
-    Path(args.dropped or layout.window_drops(args.record)).write_text(
-        json.dumps({"events": len(events), **dropped}))
-    print(f"window: {args.record}: {len(index)} windows", flush=True)
+    record = args.record
+    window_record_files(config, record, filtered=args.filtered or layout.filtered(record),
+                        events=args.events or layout.events(record),
+                        windows=args.windows or layout.windows(record),
+                        index=args.index or layout.window_index(record),
+                        dropped=args.dropped or layout.window_drops(record))
 
 
 def cmd_split(config: dict, layout: Layout, args) -> None:
     from signalrnn.io.records import record_names
-    from signalrnn.preprocessing.split import split_table
+    from signalrnn.preprocessing.steps import split_records
 
     names = record_names(config)
-    events = pd.concat(pd.read_csv(layout.events(name), dtype={"record": str, "patient": str},
-                                   usecols=["record", "patient"]).drop_duplicates() for name in names)
-    unlabelled = sorted(set(names) - set(events["record"]))
-    if unlabelled:
-        print(f"split: left out {len(unlabelled)} record(s) without labelled events: {unlabelled}",
-              flush=True)
-    table = split_table(events, config["split"])
-    table.to_csv(layout.split, index=False)
-    for keys, part in table.groupby(["fold", "split"] if "fold" in table else "split"):
-        print(f"split: {keys}: patients {sorted(part['patient'].unique())}", flush=True)
+    split_records(config["split"], names, [layout.events(name) for name in names], layout.split)
 
 
 def cmd_train(config: dict, layout: Layout, args) -> None:

@@ -8,7 +8,7 @@ comment or a CSV table (``annotation.source``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,15 @@ import wfdb
 
 from signalrnn.data.detect import qrs_samples, sliding_samples
 from signalrnn.errors import SignalrnnError
-from signalrnn.io.records import patient_of, read_annotation, read_header, read_record, record_names
+from signalrnn.io.records import (
+    patient_of,
+    read_annotation,
+    read_header,
+    read_record,
+    record_names,
+    require_one_rate,
+)
+from signalrnn.io.tables import write_csv
 from signalrnn.preprocessing.window import window_samples
 
 EVENT_COLUMNS = ["record", "patient", "sample", "channel", "code", "label"]
@@ -174,3 +182,13 @@ def annotated_records(config: dict) -> Iterator[tuple[str, pd.DataFrame]]:
         print(f"annotate: {record}: {len(events)} events "
               f"({events['label'].value_counts().to_dict()})", flush=True)
         yield record, events
+
+
+def write_event_tables(config: dict, events_csv: Callable[[str], Path]) -> None:
+    """Write every record's event table to ``events_csv(record)``, once all records are read and
+    checked (one sampling rate, known codes), so that a bad record leaves no tables behind."""
+    require_one_rate(config)
+    of_record = dict(annotated_records(config))
+    for record, events in of_record.items():
+        events_csv(record).parent.mkdir(parents=True, exist_ok=True)
+        write_csv(events, events_csv(record))
