@@ -39,7 +39,7 @@ from signalrnn.evaluation.figures import (
     roc_pr_figure,
 )
 from signalrnn.evaluation.metrics import classification_metrics, metrics_by_group
-from signalrnn.evaluation.uncertainty import OVERALL, PER_CLASS, patient_bootstrap
+from signalrnn.evaluation.uncertainty import OVERALL, PER_CLASS, patient_intervals
 from signalrnn.io.layout import Layout
 from signalrnn.model.build import FINAL_LSTM, apply_premature_gate
 from signalrnn.model.metadata import load_model
@@ -94,7 +94,7 @@ def assess(y_true: np.ndarray, probs: np.ndarray, patients: np.ndarray, classes:
     """Metrics of one evaluated set (a split, a cross-validation fold or pooled folds).
 
     ``classification_metrics`` of the most probable class, plus ``n_patients``, ``ci`` (patient
-    bootstrap, see ``uncertainty.patient_bootstrap``), one-vs-rest ``roc_auc`` and
+    jackknife or bootstrap, see ``uncertainty.patient_intervals``), one-vs-rest ``roc_auc`` and
     ``average_precision`` per class and ``calibration`` (ECE and NLL, also after scaling by
     ``temperature`` when given).
     """
@@ -111,7 +111,7 @@ def label_metrics(y_true: np.ndarray, predicted: np.ndarray, patients: np.ndarra
     """``classification_metrics`` of class indices ``predicted``, ``n_patients`` and ``ci``."""
     return classification_metrics(y_true, predicted, classes, split) | {
         "n_patients": len(np.unique(patients)),
-        "ci": patient_bootstrap(y_true, predicted, patients, classes,
+        "ci": patient_intervals(y_true, predicted, patients, classes,
                                 evaluate_cfg["bootstrap_resamples"], evaluate_cfg["bootstrap_seed"]),
     }
 

@@ -10,6 +10,9 @@ import numpy as np
 import pandas as pd
 
 from signalrnn.evaluation.metrics import commonest_error
+from signalrnn.evaluation.uncertainty import BOOTSTRAP, FEW_PATIENTS
+
+HEADLINE_WIDTH = 0.05  # a wider interval of the headline macro-F1 gets a sentence on why
 
 
 def _with_ci(value: float, interval: list[float] | None, percent: bool = False) -> str:
@@ -22,12 +25,19 @@ def summary_points(metrics: dict, per_patient: pd.DataFrame) -> list[str]:
     """The findings in plain language, one HTML sentence or two each."""
     ci = metrics["ci"] or {"per_class": {c: {} for c in metrics["classes"]}}
     n_patients = metrics["n_patients"]
-    if metrics["ci"]:
-        spread = (f"The ranges are 95% confidence intervals from resampling the {n_patients} test "
-                  f"patients {metrics['ci']['n_resamples']} times")
-        spread += ("; with so few patients they are rough." if n_patients < 10 else ".")
-    else:
+    if not metrics["ci"]:
         spread = "With a single test patient no confidence interval can be given."
+    elif metrics["ci"]["method"] == BOOTSTRAP:
+        spread = (f"The ranges are 95% confidence intervals from resampling the {n_patients} test "
+                  f"patients {metrics['ci']['n_resamples']} times.")
+    else:
+        spread = (f"The ranges are 95% confidence intervals over the {n_patients} test patients, from "
+                  f"leaving out one patient at a time (jackknife, Student's t): below {FEW_PATIENTS} "
+                  "patients, resampling them would give intervals too narrow.")
+    headline = (metrics["ci"] or {}).get("macro_f1")
+    if headline and headline[1] - headline[0] > HEADLINE_WIDTH:
+        spread += (f" The macro-F1 interval is {headline[1] - headline[0]:.3f} wide: {n_patients} "
+                   "patients are too few, or too unlike each other, to pin the figure down more closely.")
     points = [
         f"<b>How well:</b> macro-F1 <b>{_with_ci(metrics['macro_f1'], ci.get('macro_f1'))}</b>, "
         f"balanced accuracy {_with_ci(metrics['balanced_accuracy'], ci.get('balanced_accuracy'), True)}"
@@ -169,8 +179,10 @@ def methods_table(config: dict, baseline_rule: dict | None = None) -> pd.DataFra
         {"step": "evaluation", "settings": (
             ("each fold's test patients, pooled" if config["split"]["method"] == "kfold"
              else "test split only")
-            + f"; 95% confidence intervals: percentile bootstrap over test patients "
-            f"({ev['bootstrap_resamples']} resamples, seed {ev['bootstrap_seed']}); one-vs-rest ROC "
+            + f"; 95% confidence intervals over test patients: below {FEW_PATIENTS} patients the "
+            "delete-one-patient jackknife with Student's t (G - 1 degrees of freedom), else a "
+            f"percentile bootstrap ({ev['bootstrap_resamples']} resamples, seed {ev['bootstrap_seed']}); "
+            "one-vs-rest ROC "
             f"and precision-recall; operating points at the most probable class and at p ≥ "
             f"{', '.join(f'{t:g}' for t in ev['thresholds'])}; calibration in "
             f"{ev['calibration_bins']} bins"

@@ -30,7 +30,7 @@ def test_the_summary_gives_intervals_the_weakest_class_and_the_worst_patient(met
     text = " ".join(summary_points(metrics, PER_PATIENT))
     low, high = metrics["ci"]["macro_f1"]
     assert f"macro-F1 <b>{metrics['macro_f1']:.3f} (95% CI {low:.3f} to {high:.3f})</b>" in text
-    assert "resampling the 4 test patients 200 times" in text
+    assert "over the 4 test patients, from leaving out one patient at a time" in text
     assert "from 60% (patient p2) to 90% (patient p1)" in text
     assert "T = 1.50" in text
     assert "baseline" not in text
@@ -41,6 +41,14 @@ def test_the_summary_compares_with_the_baseline_when_there_is_one(metrics):
     text = " ".join(summary_points(metrics, PER_PATIENT))
     assert "reached a macro-F1 of 0.410" in text
     assert "the network is better by macro-F1" in text
+
+
+def test_a_headline_interval_wider_than_five_points_is_explained(metrics):
+    metrics["ci"]["macro_f1"] = [0.90, 0.99]
+    assert "The macro-F1 interval is 0.090 wide: 4 patients are too few" in " ".join(
+        summary_points(metrics, PER_PATIENT))
+    metrics["ci"]["macro_f1"] = [0.95, 0.99]
+    assert "wide:" not in " ".join(summary_points(metrics, PER_PATIENT))
 
 
 def test_one_patient_gives_no_interval(metrics):
