@@ -16,7 +16,7 @@ Scores (:func:`score_maps`): median |activation time error| (ms) over the matche
 for the electrodes marked by their share of double potentials and once for those that touch a
 LAT difference >= 12 ms in at least ``line_share`` of their maps; Dice of the fractionation-prone
 electrodes against the true zone; and the median per-electrode |error| of the fractionated share
-against the record's true share.
+against the record's true share, over all electrodes and over the true zone.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from signalrnn.mapping.maps import FRACTIONATED, RecordingMaps, recording_maps
 from signalrnn.mapping.scores import dice, match_maps, median_absolute_error_ms
 
 SCORES = ("median_abs_lat_error_ms", "matched_maps", "line_dice", "lat_block_dice", "zone_dice",
-          "median_share_error")
+          "median_share_error", "zone_share_error", "true_line_electrodes", "true_zone_electrodes")
 
 
 def true_potentials(truth: pd.DataFrame, record: str, sim: dict) -> pd.DataFrame:
@@ -81,7 +81,11 @@ def score_maps(estimated: RecordingMaps, truth: RecordingMaps, sim: dict, record
         ``median_abs_lat_error_ms`` (ms), ``matched_maps`` (estimated maps paired with a true
         one), ``line_dice`` (double-potential marks vs the true line), ``lat_block_dice`` (12 ms
         rule vs the true line), ``zone_dice`` (fractionation-prone vs the true zone),
-        ``median_share_error`` (median |estimated - true| fractionated share, over electrodes).
+        ``median_share_error`` (median |estimated - true| fractionated share, over electrodes),
+        ``zone_share_error`` (the same over the true zone only: outside it most shares are 0 in
+        both, which pulls the median over all electrodes towards 0; NaN without a zone), and
+        the sizes of the true line and zone (electrodes): a Dice over a zone of one or two
+        electrodes is 0 or 1 by chance.
     """
     if estimated.layout.channels != truth.layout.channels:
         raise SignalrnnError("score_maps: the estimate and the truth must share one electrode layout")
@@ -102,6 +106,10 @@ def score_maps(estimated: RecordingMaps, truth: RecordingMaps, sim: dict, record
         "zone_dice": dice(estimated.fractionation_prone, true_zone),
         "median_share_error": float(np.nanmedian(share_error)) if np.isfinite(share_error).any()
         else float("nan"),
+        "zone_share_error": float(np.nanmedian(share_error[true_zone]))
+        if np.isfinite(share_error[true_zone]).any() else float("nan"),
+        "true_line_electrodes": int(true_line.sum()),
+        "true_zone_electrodes": int(true_zone.sum()),
     }
 
 
