@@ -38,3 +38,9 @@ rule all:
         OUT.report,
         expand(OUT.predicted("{record}"), record=PREDICT_RECORDS),
     default_target: True
+
+
+# Maps of every predicted record (workflow/rules/map.smk); not part of all.
+rule maps:
+    input:
+        expand(OUT.map_report("{record}"), record=PREDICT_RECORDS),

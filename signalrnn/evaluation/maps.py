@@ -127,3 +127,38 @@ def score_record(potentials: pd.DataFrame, truth: pd.DataFrame, sim: dict, recor
     true_maps = recording_maps(true_potentials(truth, record, sim), layout, classes,
                                source=f"{record} truth", **options)
     return score_maps(estimated, true_maps, sim, record)
+
+
+def held_out_map_scores(config: dict, predictions: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """:func:`score_record` of every test record of a simulated experiment, from the evaluation's
+    window predictions.
+
+    Each test window is one potential at its annotated event (the true activation time, so the
+    LAT error is 0 by construction) with the model's class; the maps of these potentials are
+    scored against the record's truth. Windows that the window step dropped (too near either end
+    of the record, or on unusable signal) are missing from the estimate.
+
+    Parameters
+    ----------
+    config
+        The experiment's config (``simulate`` and ``mapping`` sections).
+    predictions
+        predictions.csv of the evaluation: ``record``, ``sample``, ``channel``, ``predicted``.
+    truth
+        The simulator's truth.csv.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per test record: ``record`` and every score of :data:`SCORES`.
+    """
+    sim = config["simulate"]
+    layout = ElectrodeLayout.regular(*sim["array_shape"], sim["electrode_spacing_mm"])
+    rows = []
+    for record, part in predictions.groupby("record", sort=True):
+        potentials = pd.DataFrame({"channel": part["channel"].astype(str),
+                                   "activation_ms": part["sample"].to_numpy(float) * 1000.0 / sim["fs_hz"],
+                                   "class": part["predicted"].astype(str)})
+        rows.append({"record": record, **score_record(potentials, truth, sim, str(record), layout,
+                                                      config["mapping"])})
+    return pd.DataFrame(rows, columns=["record", *SCORES])

@@ -174,7 +174,8 @@ def summary_table(maps: RecordingMaps) -> pd.DataFrame:
         (f"electrodes on a line of block (double share >= {maps.line_share:g})",
          int(maps.on_block_line.sum())),
     ]
-    return pd.DataFrame(rows, columns=["quantity", "value"]).astype({"value": object})
+    return pd.DataFrame({"quantity": [q for q, _ in rows],
+                         "value": [f"{v:.2f}" if isinstance(v, float) else str(v) for _, v in rows]})
 
 
 def render_map_report(record: str, maps: RecordingMaps, electrodes: pd.DataFrame, settings: dict,

@@ -17,7 +17,9 @@ import pandas as pd
 import yaml
 
 from signalrnn.config.load import class_names
+from signalrnn.data.simulate import TRUTH_FILE
 from signalrnn.evaluation.figures import example_windows_figure, snr_sweep_figure, training_curves_figure
+from signalrnn.evaluation.maps import held_out_map_scores
 from signalrnn.evaluation.metrics import commonest_error
 from signalrnn.evaluation.sweep import sweep_table
 from signalrnn.io.layout import Layout, snr_label
@@ -424,6 +426,29 @@ white and 1/f noise differ. Neither the network nor the baseline is refitted.</p
 {_img(layout.figure("snr_sweep"), "Macro-F1 against SNR; noisier to the right.")}</section>"""
 
 
+def maps_section(config: dict, layout: Layout) -> str:
+    """The test records' maps scored against the simulator's truth (docs/maps.md); empty for
+    recorded (not simulated) data."""
+    truth_file = Path(config["data_dir"]) / TRUTH_FILE
+    if not config["simulate"]["enabled"] or not truth_file.is_file():
+        return ""
+    predictions = pd.read_csv(layout.predictions, dtype={"record": str, "patient": str, "channel": str})
+    scores = held_out_map_scores(config, predictions, pd.read_csv(truth_file))
+    if scores.empty:
+        return ""
+    mapping = config["mapping"]
+    return f"""<section id="maps"><h2>Maps against the truth</h2>
+<p>Each test record's potentials, at their annotated activation times and with the network's
+classes, turned into maps (docs/maps.md) and scored against the simulator's truth: Dice of the
+electrodes marked as on a line of block (double potentials &ge; {mapping['line_share']:.0%}) and
+of those touching a LAT difference &ge; {mapping['block_ms']:g} ms against the patient's true
+block line; Dice of the fractionation-prone electrodes (fractionated &ge;
+{mapping['zone_share']:.0%}) against the true zone; |error| of the fractionated share per
+electrode, median over all electrodes and over the true zone. The activation times are the true
+ones here, so the LAT error is 0 by construction.</p>
+{_table(scores.drop(columns=["median_abs_lat_error_ms"]))}</section>"""
+
+
 def fingerprint_table(prints: dict[str, str]) -> pd.DataFrame:
     """One row per record: the short SHA-256 of its header, signal, annotation and windows files."""
     rows: dict[str, dict] = {}
@@ -484,6 +509,7 @@ contributes to the test set and to training. Windows per class:</p>{_table(data)
 {tune_section(layout)}</section>
 {results_section(layout, metrics)}
 {sweep_section(config, layout)}
+{maps_section(config, layout)}
 <section id="failures"><h2>Failure gallery</h2><p>Misclassified test windows, the most confident
 errors first, one kind of error after another: is the annotation or the network wrong?</p>
 {_img(layout.figure("failures"), "Left: raw signal as recorded; right: filtered signal the network saw "

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from signalrnn.config.load import load_config, validate_config
-from signalrnn.data.simulate import TRUTH_FILE, simulate_dataset
+from signalrnn.data.simulate import TRUTH_FILE, channel_names, simulate_dataset
 from signalrnn.errors import SignalrnnError
-from signalrnn.evaluation.maps import expected_shares, score_record, true_potentials
+from signalrnn.evaluation.maps import expected_shares, held_out_map_scores, score_record, true_potentials
 from signalrnn.mapping import ElectrodeLayout
 from tests.helpers import ROOT
 
@@ -81,3 +82,18 @@ def test_a_layout_other_than_the_simulated_array_is_refused(simulated):
     layout = ElectrodeLayout(array.channels[::-1], array.positions_mm[::-1], source="reordered.csv")
     with pytest.raises(SignalrnnError, match="reordered.csv"):
         score_record(potentials, truth, config["simulate"], record, layout, config["mapping"])
+
+
+def test_held_out_windows_with_their_true_classes_score_as_the_truth_itself(simulated):
+    config, truth = simulated
+    records = sorted(truth["record"].unique())[:2]
+    rows = truth[truth["record"].isin(records)]
+    names = np.asarray(channel_names(ARRAY), dtype=object)
+    predictions = pd.DataFrame({"record": rows["record"], "sample": rows["sample"],
+                                "channel": names[rows["channel"].to_numpy()], "predicted": rows["class"]})
+    scores = held_out_map_scores(config, predictions, truth)
+    assert list(scores["record"]) == records
+    for _, row in scores.iterrows():
+        own = score(config, truth, row["record"], true_potentials(truth, row["record"], config["simulate"]))
+        assert row["zone_dice"] == own["zone_dice"] and row["line_dice"] == own["line_dice"]
+        assert row["median_abs_lat_error_ms"] <= 0.5  # the sample rounds the activation to 1 ms

@@ -11,7 +11,9 @@ import yaml
 from signalrnn.cli import main
 from signalrnn.config.load import load_config
 from signalrnn.data.simulate import TRUTH_FILE, channel_names, simulate_dataset
+from signalrnn.io.layout import Layout
 from signalrnn.reporting.maps import FIGURES, TABLES
+from signalrnn.reporting.report import maps_section
 from tests.helpers import write_yaml
 
 ARRAY = [3, 4]
@@ -102,3 +104,23 @@ def test_the_mapping_report_renders_in_chromium_with_every_image_decoded(mapped,
     pdf = tmp_path / "report.pdf"
     chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri())
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_evaluation_report_scores_the_test_records_maps_against_the_truth(mapped):
+    config = load_config(mapped["config"])
+    layout = Layout.of(config["name"], mapped["root"] / "results")
+    truth = pd.read_csv(mapped["root"] / "data" / TRUTH_FILE)
+    names = channel_names(ARRAY)
+    layout.predictions.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"record": truth["record"], "patient": truth["patient"], "sample": truth["sample"],
+                  "channel": [names[i] for i in truth["channel"]], "label": truth["class"],
+                  "predicted": "single"}).to_csv(layout.predictions, index=False)
+    section = maps_section(config, layout)
+    assert 'id="maps"' in section
+    assert all(record in section for record in truth["record"].unique())
+    assert section.count("<tr") == 1 + truth["record"].nunique()  # header and one row per record
+
+
+def test_recorded_data_gets_no_maps_section(mapped, tmp_path):
+    config = {**load_config(mapped["config"]), "data_dir": str(tmp_path)}  # no truth.csv there
+    assert maps_section(config, Layout.of("maps", tmp_path)) == ""

@@ -1,5 +1,5 @@
 # Maps of every predicted record over its electrode array (mapping section of the config):
-# `snakemake maps` builds results/<name>/maps/<record>/ (CSV tables, figures, report.html).
+# `snakemake maps` (target in the Snakefile) builds results/<name>/maps/<record>/ (CSV tables, figures, report.html).
 
 MAP_TABLES = ["lat", "electrodes", "block", "velocity"]
 
@@ -26,7 +26,3 @@ rule map:
         "{SIGNALRNN} map --config {params.config} --record {params.record} "
         "--predictions {input.predictions} --out {params.out} > {log} 2>&1"
 
-
-rule maps:
-    input:
-        expand(OUT.map_report("{record}"), record=PREDICT_RECORDS),
