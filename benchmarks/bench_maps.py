@@ -13,12 +13,14 @@ record's potentials, each mapped and scored against the truth:
 - ``detector+rule``: the same detections classified by the deflection-counting rule
   (``evaluation.baselines``), fitted on patient 1's detections (labelled by their true
   potentials) at the default SNR and scored on the other patients only: a whole pipeline
-  without the network.
+  without the network;
+- ``detector+lstm`` (with ``--train-epochs`` > 0): the same detections classified by a network
+  of the default architecture trained for that many epochs on patient 1's labelled detections
+  only (balanced class weights, no augmentation, no validation split): a briefly trained
+  stand-in, not the project's model, whose test figures come from the default workflow's
+  report (section "Maps against the truth").
 
-Not measured here: the trained LSTM (it needs the default workflow's model; run
-``signalrnn predict`` on these records and ``evaluation.maps.score_record`` on its CSV).
-
-    python benchmarks/bench_maps.py [--patients 6] [--array 8 8] [--snr-db 10]
+    python benchmarks/bench_maps.py [--patients 6] [--array 8 8] [--snr-db 10] [--train-epochs 8]
 """
 
 from __future__ import annotations
@@ -83,6 +85,27 @@ def detections(config: dict, folder: Path, record: str,
             normalize(np.concatenate(windows), config["window"]["normalize"]))
 
 
+def brief_network(config: dict, windows: np.ndarray, labels: np.ndarray, epochs: int):
+    """A network of the config's architecture trained ``epochs`` epochs on ``windows``, ``labels``."""
+    import keras
+    from sklearn.utils.class_weight import compute_class_weight
+
+    from signalrnn.model.build import build_model
+
+    keras.utils.set_random_seed(config["train"]["seed"])
+    network = build_model(windows.shape[1], windows.shape[2], len(CLASSES), config["model"],
+                          config["train"]["learning_rate"])
+    present = np.unique(labels)
+    weights = dict(zip(present.tolist(), compute_class_weight("balanced", classes=present, y=labels),
+                       strict=True))
+    start = time.perf_counter()
+    history = network.fit(windows, labels, batch_size=config["train"]["batch_size"], epochs=epochs,
+                          class_weight=weights, verbose=0)
+    print(f"network trained {epochs} epochs on {len(labels)} windows in {time.perf_counter() - start:.0f} s, "
+          f"final training loss {history.history['loss'][-1]:.3f}", flush=True)
+    return network
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, default=6,
@@ -90,10 +113,11 @@ def main() -> None:
     parser.add_argument("--array", type=int, nargs=2, default=[8, 8], help="rows columns")
     parser.add_argument("--duration-s", type=float, default=10.0)
     parser.add_argument("--snr-db", type=float, default=10.0, help="the second, noisier level")
+    parser.add_argument("--train-epochs", type=int, default=8, help="epochs of detector+lstm; 0: none")
     args = parser.parse_args()
     base = load_config(ROOT / "configs" / "default.yaml")
     levels = [base["simulate"]["snr_db"], args.snr_db]
-    results, rule = [], None
+    results, rule, network = [], None, None
     with tempfile.TemporaryDirectory() as tmp:
         for snr_db in levels:
             config = validate_config({**base, "simulate": {
@@ -117,6 +141,9 @@ def main() -> None:
                                         sim["double_cut_ms"])
                         print(f"rule fitted on {record} at {snr_db:g} dB ({int(labelled.sum())} "
                               f"detections): {rule}")
+                        if args.train_epochs:
+                            network = brief_network(config, windows[labelled.to_numpy()], labels,
+                                                    args.train_epochs)
                     continue
                 matched = found[found["true_class"] != ""]
                 estimates = {
@@ -125,6 +152,9 @@ def main() -> None:
                     "detector+rule": found.assign(**{"class": np.asarray(CLASSES)[
                         rule_predict(windows, sim["fs_hz"], rule, CLASSES)]}),
                 }
+                if network is not None:
+                    predicted = network.predict(windows, batch_size=256, verbose=0).argmax(axis=1)
+                    estimates["detector+lstm"] = found.assign(**{"class": np.asarray(CLASSES)[predicted]})
                 for name, potentials in estimates.items():
                     scores = score_record(potentials[["channel", "activation_ms", "class"]], truth_all, sim,
                                           record, layout, config["mapping"])
