@@ -1,7 +1,7 @@
 """How right the maps are: simulated records scored against their truth (signalrnn.evaluation.maps).
 
 Patients of configs/default.yaml's simulator on a small array (``--array``, 10 s each), at the
-default SNR and again at ``--snr-db`` (same potentials, other noise). Three estimates of each
+default SNR and again at ``--snr-db`` (same potentials, other noise). Four estimates of each
 record's potentials, each mapped and scored against the truth:
 
 - ``oracle``: the true activation times and classes (what the mapping itself loses: sampling of
