@@ -29,6 +29,7 @@ include: "workflow/rules/model.smk"
 include: "workflow/rules/sweep.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/predict.smk"
+include: "workflow/rules/map.smk"
 
 
 rule all:
@@ -37,3 +38,9 @@ rule all:
         OUT.report,
         expand(OUT.predicted("{record}"), record=PREDICT_RECORDS),
     default_target: True
+
+
+# Maps of every predicted record (workflow/rules/map.smk); not part of all.
+rule maps:
+    input:
+        expand(OUT.map_report("{record}"), record=PREDICT_RECORDS),

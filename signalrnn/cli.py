@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import sys
+from pathlib import Path
 
 import yaml
 
@@ -129,6 +130,16 @@ def cmd_predict(config: dict | None, layout: Layout | None, args) -> None:
         predict_record(trained, record, args.out, args.events)
 
 
+def cmd_map(config: dict, layout: Layout, args) -> None:
+    from signalrnn.mapping.geometry import layout_from_config
+    from signalrnn.reporting.maps import write_maps
+
+    record = Path(args.record)
+    electrodes = layout_from_config(config["mapping"], config["simulate"])
+    write_maps(args.predictions or layout.predicted(record.name), record, electrodes, config["mapping"],
+               args.out or layout.maps_dir(record.name))
+
+
 COMMANDS = {
     "resolve-config": (cmd_resolve, "validate a config and write the effective one"),
     "download": (cmd_download, "fetch the records from PhysioNet into data_dir"),
@@ -144,6 +155,7 @@ COMMANDS = {
     "sweep": (cmd_sweep, "model and baseline on the test patients simulated at another SNR"),
     "report": (cmd_report, "self-contained HTML report"),
     "predict": (cmd_predict, "annotate new records with a trained model (WFDB annotations + CSV)"),
+    "map": (cmd_map, "maps of one predicted record over its electrode array (CSV, figures, HTML report)"),
 }
 
 
@@ -163,6 +175,9 @@ def parser() -> argparse.ArgumentParser:
         if name in ("filter", "window"):
             sub.add_argument("--record", required=True, help="record name (no extension)")
             _path_arguments(sub, IO_OPTIONS[name])
+        if name == "map":
+            sub.add_argument("--record", required=True, help="WFDB record path without extension")
+            _path_arguments(sub, IO_OPTIONS[name])
         if name == "sweep":
             sub.add_argument("--snr-db", required=True, help="SNR (dB) of the simulated test patients")
         if name == "simulate":
@@ -181,6 +196,7 @@ IO_OPTIONS = {
     "window": {"--filtered": "the filtered signal (.npy) to read", "--events": "the record's events (.csv)",
                "--windows": "the windows (.npy) to write", "--index": "the window index (.csv) to write",
                "--dropped": "the counts of events without a window (.json) to write"},
+    "map": {"--predictions": "the record's predict CSV to read", "--out": "the folder of its maps to write"},
 }
 
 

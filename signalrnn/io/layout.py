@@ -151,6 +151,13 @@ class Layout:
     def predicted(self, record: str, extension: str = "csv") -> Path:
         return self.predictions_dir / f"{record}.{extension}"
 
+    def maps_dir(self, record: str) -> Path:
+        """Where ``signalrnn map`` writes the tables, figures and report of a predicted record."""
+        return self.root / "maps" / record
+
+    def map_report(self, record: str) -> Path:
+        return self.maps_dir(record) / "report.html"
+
     @property
     def sweep_dir(self) -> Path:
         return self.root / "sweep"

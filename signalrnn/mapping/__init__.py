@@ -6,7 +6,7 @@ in ms, distances in mm, speeds in cm/s. numpy, scipy and pandas only (no plottin
 
 from signalrnn.mapping.activation import ActivationMaps, maps_by_reference, maps_by_wavefront
 from signalrnn.mapping.block import BLOCK_THRESHOLD_MS, ConductionBlock, conduction_block, lat_differences_ms
-from signalrnn.mapping.geometry import ElectrodeLayout, regular_channel_names
+from signalrnn.mapping.geometry import ElectrodeLayout, layout_from_config, regular_channel_names
 from signalrnn.mapping.scores import (
     activation_time_error_ms,
     class_share_error,
@@ -29,6 +29,7 @@ __all__ = [
     "conduction_block",
     "conduction_velocity",
     "dice",
+    "layout_from_config",
     "lat_differences_ms",
     "maps_by_reference",
     "maps_by_wavefront",

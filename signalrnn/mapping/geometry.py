@@ -313,3 +313,27 @@ class ElectrodeLayout:
                 raise SignalrnnError(f"{source}: lacks channel {name!r} of the layout {self.source}; "
                                      "remove it from the layout or use the layout of this record")
         return np.array([self.index[name] for name in names], dtype=np.intp)
+
+
+def layout_from_config(mapping: dict, simulate: dict) -> ElectrodeLayout:
+    """The electrode layout of a config: its ``mapping`` section, else the simulator's array.
+
+    Parameters
+    ----------
+    mapping
+        The config's ``mapping`` section: ``layout_csv`` (a CSV ``channel,x_mm,y_mm``) or a
+        regular array ``array_shape`` (rows, columns) at ``spacing_mm``; a null size or spacing
+        falls back to the simulator's.
+    simulate
+        The config's ``simulate`` section (``array_shape``, ``electrode_spacing_mm``).
+
+    Returns
+    -------
+    ElectrodeLayout
+        Read from ``layout_csv``, else the regular array, named as the simulator names it.
+    """
+    if mapping.get("layout_csv"):
+        return ElectrodeLayout.from_csv(mapping["layout_csv"])
+    rows, columns = mapping.get("array_shape") or simulate["array_shape"]
+    spacing_mm = mapping.get("spacing_mm") or simulate["electrode_spacing_mm"]
+    return ElectrodeLayout.regular(int(rows), int(columns), float(spacing_mm))

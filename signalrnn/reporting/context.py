@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import yaml
 from markupsafe import Markup
 
+from signalrnn.data.simulate import TRUTH_FILE
+from signalrnn.evaluation.maps import held_out_map_scores
 from signalrnn.io.layout import Layout, snr_label
 from signalrnn.model.select import selected_config
 from signalrnn.reporting.prose import methods_table, summary_lead, summary_points
@@ -43,6 +46,17 @@ def sweep_with_labels(config: dict, layout: Layout) -> pd.DataFrame | None:
     return table.assign(**{"SNR (dB)": table["SNR (dB)"].map(snr_label)})
 
 
+def map_scores(config: dict, layout: Layout) -> pd.DataFrame | None:
+    """The test records' maps scored against the simulator's truth (docs/maps.md); None for
+    recorded (not simulated) data."""
+    truth_file = Path(config["data_dir"]) / TRUTH_FILE
+    if not config["simulate"]["enabled"] or not truth_file.is_file():
+        return None
+    predictions = pd.read_csv(layout.predictions, dtype={"record": str, "patient": str, "channel": str})
+    scores = held_out_map_scores(config, predictions, pd.read_csv(truth_file))
+    return None if scores.empty else scores.drop(columns=["median_abs_lat_error_ms"])
+
+
 def report_context(config: dict, layout: Layout) -> dict:
     """The template's variables; figures and evaluation outputs must exist."""
     metrics = json.loads(layout.metrics.read_text())
@@ -72,6 +86,7 @@ def report_context(config: dict, layout: Layout) -> dict:
         # Absent for pooled folds, whose windows went through different models.
         "hidden_states": hidden_states if hidden_states.is_file() else None,
         "sweep": sweep_with_labels(config, layout),
+        "map_scores": map_scores(config, layout),
         "provenance": provenance,
         "generated_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
         "packages": pd.DataFrame(provenance["packages"].items(), columns=["package", "version"]),

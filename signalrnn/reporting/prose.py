@@ -27,7 +27,7 @@ def summary_points(metrics: dict, per_patient: pd.DataFrame) -> list[str]:
     n_patients = metrics["n_patients"]
     if not metrics["ci"]:
         spread = "With a single test patient no confidence interval can be given."
-    elif metrics["ci"]["method"] == BOOTSTRAP:
+    elif metrics["ci"].get("method", BOOTSTRAP) == BOOTSTRAP:  # older metrics.json: bootstrap, unnamed
         spread = (f"The ranges are 95% confidence intervals from resampling the {n_patients} test "
                   f"patients {metrics['ci']['n_resamples']} times.")
     else:

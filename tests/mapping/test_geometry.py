@@ -7,7 +7,7 @@ import pytest
 
 from signalrnn.data.simulate import channel_names, electrode_positions_mm
 from signalrnn.errors import SignalrnnError
-from signalrnn.mapping import ElectrodeLayout, regular_channel_names
+from signalrnn.mapping import ElectrodeLayout, layout_from_config, regular_channel_names
 
 
 def test_regular_names_are_row_letter_and_two_digit_column_row_major(array_8x24):
@@ -119,3 +119,23 @@ def test_indices_of_accepts_names_or_simulator_indices(array_8x24):
         array_8x24.indices_of(["A01", "Z99"])
     with pytest.raises(SignalrnnError, match="channel index 192 is outside"):
         array_8x24.indices_of(np.array([192]))
+
+
+def test_a_config_without_a_mapping_layout_maps_the_simulators_array(tiny_config):
+    layout = layout_from_config(tiny_config["mapping"], tiny_config["simulate"])
+    assert list(layout.channels) == channel_names(tiny_config["simulate"]["array_shape"])
+    assert layout.spacing_mm == tiny_config["simulate"]["electrode_spacing_mm"]
+
+
+def test_a_configs_regular_array_and_spacing_override_the_simulators(tiny_config):
+    mapping = {**tiny_config["mapping"], "array_shape": [3, 5], "spacing_mm": 4.0}
+    layout = layout_from_config(mapping, tiny_config["simulate"])
+    assert layout.shape == (3, 5) and layout.spacing_mm == 4.0
+    assert layout.channels[-1] == "C05"
+
+
+def test_a_configs_layout_csv_wins_over_any_regular_array(tiny_config, tmp_path):
+    csv = tmp_path / "catheter.csv"
+    csv.write_text("channel,x_mm,y_mm\nCS1-2,0,0\nCS3-4,7,0\nCS5-6,14,0\n")
+    layout = layout_from_config({**tiny_config["mapping"], "layout_csv": str(csv)}, tiny_config["simulate"])
+    assert layout.channels == ("CS1-2", "CS3-4", "CS5-6") and not layout.is_regular

@@ -13,6 +13,7 @@ rule report:
         # pooled folds have no hidden-state map (one model per fold)
         figures=[OUT.figure(name) for name in (PREDICTION_FIGURES if CV else PREDICTION_FIGURES | MODEL_FIGURES)],
         sweep=expand(OUT.sweep_metrics("{snr}"), snr=SWEEP_LEVELS),
+        truth=[f"{DATA}/truth.csv"] if CONFIG["simulate"]["enabled"] else [],  # maps against the truth
     output:
         html=report(OUT.report, caption="../report/report.rst", category="Report"),
         training_curves=report(OUT.curves_png, caption="../report/training_curves.rst", category="Results"),
@@ -22,7 +23,7 @@ rule report:
         else [],
     params:
         config=CONFIG_FILE,
-        rerun_if_changed=CONFIG["report"],  # not an argument: a change of report reruns the rule
+        rerun_if_changed=[CONFIG["report"], CONFIG["mapping"]],  # not arguments: a change reruns the rule
     log:
         OUT.log("report"),
     benchmark:
