@@ -50,6 +50,7 @@ MIN_FRACTION_GAP_MS = 4.0
 MAX_POTENTIAL_MS = 60.0
 ELECTRODE_SNR_SD_DB = 6.0  # electrodes' SNRs vary around the patient's (contact)
 CHUNK_ELECTRODES = 32  # channels rendered at once (bounds memory for large arrays)
+MAX_ANNOTATED_CHANNELS = 256  # a WFDB annotation's chan is one byte
 
 
 def deflection(t_ms: np.ndarray, sigma_ms: float | np.ndarray, amplitude_mv: float | np.ndarray,
@@ -541,6 +542,11 @@ def simulate_dataset(sim: dict, out_dir: str | Path) -> list[str]:
     out_dir.mkdir(parents=True, exist_ok=True)
     names = simulated_record_names(sim["n_patients"], sim["records_per_patient"])
     channels = montage_channel_names(sim)
+    if len(channels) > MAX_ANNOTATED_CHANNELS:
+        raise SignalrnnError(
+            f"simulate: montage {sim['montage']} of array_shape {sim['array_shape']} has {len(channels)} "
+            f"channels, and WFDB annotations name at most {MAX_ANNOTATED_CHANNELS}; use a smaller array "
+            "or, for bipolar_array, bipole_pairs rows or columns")
     tables = []
     for name in names:
         signal, truth = simulate_record(sim, name)

@@ -163,3 +163,11 @@ def test_a_bad_catheter_is_refused_naming_the_key(tiny_config, catheter):
 
     with pytest.raises(SignalrnnError, match="simulate.catheter"):
         with_montage(tiny_config, montage="catheter", catheter=catheter)
+
+
+def test_more_channels_than_a_wfdb_annotation_can_name_are_refused(tiny_config, tmp_path):
+    from signalrnn.errors import SignalrnnError
+
+    sim = with_montage(tiny_config, array_shape=[8, 24], montage="bipolar_array", bipole_pairs="both")
+    with pytest.raises(SignalrnnError, match="352 channels.*bipole_pairs rows or columns"):
+        simulate_dataset(sim, tmp_path)
