@@ -146,6 +146,9 @@ def record_montage(sim: dict, rng: np.random.Generator) -> Montage:
                        f"synthetic unipolar epicardial electrograms (signalrnn), {array}, row by row")
     if sim["montage"] == "bipolar_array":
         pairs, names = array_bipoles(shape, sim["bipole_pairs"])
+        if not names:
+            raise SignalrnnError(f"simulate.bipole_pairs: an array of {shape[0]}x{shape[1]} has no "
+                                 f"neighbours along {sim['bipole_pairs']}; choose another direction")
         return Montage(positions, names, pairs,
                        f"synthetic bipolar epicardial electrograms (signalrnn), adjacent electrodes "
                        f"({sim['bipole_pairs']}) of {array}")
@@ -237,9 +240,9 @@ def potentials(profile: dict, sim: dict, positions: np.ndarray, times_ms: np.nda
                duration_ms: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Deflections of every activation inside the record.
 
-    Returns ``channel``, ``cycle`` (row of ``times_ms``), ``time_ms`` (activation = first
-    deflection), ``mechanism`` (0 normal, 1 block, 2 fractionation) and
-    (potentials, MAX_DEFLECTIONS + 1) ``offsets_ms`` from the
+    Returns ``channel`` (the electrode, a pole in bipolar montages), ``cycle`` (row of
+    ``times_ms``), ``time_ms`` (activation = first deflection), ``mechanism`` (0 normal,
+    1 block, 2 fractionation) and (potentials, MAX_DEFLECTIONS + 1) ``offsets_ms`` from the
     activation (NaN where unused), ``amplitude_mv``, ``sigma_ms`` and ``r_ratio`` of each
     deflection. Column ``FAR_FIELD`` is a broad, small deflection of remote atrial tissue, which
     is no local activation and so no part of the class definition.

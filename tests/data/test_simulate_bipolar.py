@@ -171,3 +171,11 @@ def test_more_channels_than_a_wfdb_annotation_can_name_are_refused(tiny_config, 
     sim = with_montage(tiny_config, array_shape=[8, 24], montage="bipolar_array", bipole_pairs="both")
     with pytest.raises(SignalrnnError, match="352 channels.*bipole_pairs rows or columns"):
         simulate_dataset(sim, tmp_path)
+
+
+def test_an_array_without_neighbours_along_the_bipole_direction_is_refused(tiny_config):
+    from signalrnn.errors import SignalrnnError
+
+    sim = with_montage(tiny_config, array_shape=[4, 1], montage="bipolar_array", bipole_pairs="rows")
+    with pytest.raises(SignalrnnError, match="simulate.bipole_pairs: an array of 4x1 has no neighbours"):
+        simulate_record(sim, "p01_r1")
