@@ -1,7 +1,5 @@
 """The synthetic dataset: WFDB files, one annotation per potential, statistics as defined."""
 
-import copy
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,8 +8,7 @@ from scipy import signal
 
 from signalrnn.data.potentials import CLASSES, potential_class
 from signalrnn.data.simulate import TRUTH_FILE, channel_names, deflection, simulate_dataset, simulate_record
-
-QUIET = {"snr_db": 200, "wander_mv": [0, 0], "mains_mv": [0, 0], "far_field_mv": [0, 0]}
+from tests.helpers import quiet
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +21,6 @@ def dataset(tmp_path_factory):
     config["data_dir"] = str(tmp_path_factory.mktemp("data"))
     names = simulate_dataset(config["simulate"], config["data_dir"])
     return config, names, pd.read_csv(f"{config['data_dir']}/{TRUTH_FILE}")
-
-
-def quiet(sim: dict, **changes) -> dict:
-    """``sim`` without noise (a clean record), with ``changes``."""
-    return {**copy.deepcopy(sim), **QUIET, **changes}
 
 
 def test_writes_readable_wfdb_records_and_annotations(dataset):

@@ -18,7 +18,7 @@ from signalrnn.data.simulate import (
     simulate_dataset,
     simulate_record,
 )
-from tests.data.test_simulate import quiet
+from tests.helpers import quiet
 
 
 def with_montage(config: dict, **changes) -> dict:
