@@ -1,8 +1,9 @@
 """Builders shared by the tests: scratch projects, Snakemake runs, small window sets and model
-settings, trimmed real records. Fixtures live in conftest.py."""
+settings, noise-free simulator settings, trimmed real records. Fixtures live in conftest.py."""
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import socket
@@ -25,6 +26,14 @@ BIN = Path(sys.executable).parent
 METRIC_KEYS = {"split", "classes", "n_windows", "accuracy", "balanced_accuracy", "macro_f1",
                "per_class", "confusion_matrix", "n_patients", "ci", "roc_auc", "average_precision",
                "calibration"}
+
+
+QUIET = {"snr_db": 200, "wander_mv": [0, 0], "mains_mv": [0, 0], "far_field_mv": [0, 0]}
+
+
+def quiet(sim: dict, **changes) -> dict:
+    """A ``simulate`` section ``sim`` without noise (a clean record), with ``changes``."""
+    return {**copy.deepcopy(sim), **QUIET, **changes}
 
 
 MODEL = {"units": 8, "layers": 2, "bidirectional": False, "dropout": 0.1, "conv_filters": [],

@@ -1,6 +1,7 @@
 """The classes of unipolar atrial potentials by their deflections (Konings et al. 1997, de Groot
 et al. 2010), shared by the generator, the baseline rule and the config check (numpy only, so
-that checking a config stays fast)."""
+that checking a config stays fast). The generator applies the same rule to the deflections of a
+bipole, which ``simulate.bipolar_deflections`` defines from both poles' deflections."""
 
 from __future__ import annotations
 

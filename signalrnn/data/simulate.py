@@ -1,4 +1,4 @@
-"""Synthetic unipolar epicardial-mapping electrograms of atrial fibrillation, written as WFDB.
+"""Synthetic epicardial-mapping electrograms of atrial fibrillation, unipolar or bipolar, as WFDB.
 
 docs/synthetic-data.md ("The synthetic electrograms") gives the model, its parameters and their sources.
 In short, for every record of a patient:
@@ -14,7 +14,12 @@ In short, for every record of a patient:
   et al. 2010 (``potentials.potential_class``);
 - noise: white and 1/f noise at the patient's SNR, baseline wander, mains interference and
   far-field ventricular complexes at an irregular ventricular rhythm, optionally plus segments
-  of real recordings.
+  of real recordings;
+- the montage (``simulate.montage``) says what is recorded: every electrode (unipolar), or
+  bipoles, the difference of two poles' unipolar signals: adjacent array electrodes
+  (``bipolar_array``) or the bipoles of a linear catheter laid over the array's region
+  (``catheter``). A bipole's potential and class come from both poles' local deflections
+  (``bipolar_deflections``).
 
 Every patient and record draws from its own random stream (``seed``, patient, record), so a
 record can be re-simulated alone, e.g. at another SNR.
@@ -23,6 +28,7 @@ record can be re-simulated alone, e.g. at another SNR.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +49,8 @@ MIN_DOUBLE_INTERVAL_MS = 6.0  # closer deflections merge into one
 MIN_FRACTION_GAP_MS = 4.0
 MAX_POTENTIAL_MS = 60.0
 ELECTRODE_SNR_SD_DB = 6.0  # electrodes' SNRs vary around the patient's (contact)
-CHUNK_ELECTRODES = 32  # electrodes rendered at once (bounds memory for large arrays)
+CHUNK_ELECTRODES = 32  # channels rendered at once (bounds memory for large arrays)
+MAX_ANNOTATED_CHANNELS = 256  # a WFDB annotation's chan is one byte
 
 
 def deflection(t_ms: np.ndarray, sigma_ms: float | np.ndarray, amplitude_mv: float | np.ndarray,
@@ -70,6 +77,90 @@ def electrode_positions_mm(array_shape: list[int], spacing_mm: float) -> np.ndar
 
 def _point_in_array(rng: np.random.Generator, positions: np.ndarray) -> np.ndarray:
     return rng.uniform(positions.min(axis=0), positions.max(axis=0))
+
+
+@dataclass(frozen=True)
+class Montage:
+    """What one record records: the poles where local activations are simulated and the channels.
+
+    ``poles_mm`` (poles, 2): positions (mm) in the array's frame; ``channels``: channel names;
+    ``pairs`` (channels, 2): pole indices of each bipole (signal = first pole - second), or None
+    when every pole is a unipolar channel; ``description``: one header comment line.
+    """
+
+    poles_mm: np.ndarray
+    channels: list[str]
+    pairs: np.ndarray | None
+    description: str
+
+
+def array_bipoles(array_shape: list[int], direction: str) -> tuple[np.ndarray, list[str]]:
+    """(bipoles, 2) electrode indices and names (``A01-A02``) of adjacent array electrodes.
+
+    ``direction``: ``rows`` pairs each electrode with the next in its row, ``columns`` with the next
+    in its column, ``both`` gives the row bipoles and then the column bipoles.
+    """
+    rows, cols = array_shape
+    index = np.arange(rows * cols).reshape(rows, cols)
+    along = {"rows": (index[:, :-1], index[:, 1:]), "columns": (index[:-1], index[1:])}
+    chosen = ["rows", "columns"] if direction == "both" else [direction]
+    pairs = np.concatenate([np.column_stack([a.ravel(), b.ravel()]) for a, b in map(along.get, chosen)])
+    names = channel_names(array_shape)
+    return pairs.reshape(-1, 2), [f"{names[a]}-{names[b]}" for a, b in pairs]
+
+
+def catheter_channel_names(catheter: dict) -> list[str]:
+    """Bipole names of ``simulate.catheter``: prefix and both pole numbers, ``CS12`` ... ``CS90``
+    (the tenth pole written 0, as in IAFDB) up to 10 poles, ``CS11-12`` beyond."""
+    n_poles, prefix = 2 * catheter["bipoles"], catheter["name"]
+    if n_poles <= 10:
+        return [f"{prefix}{k}{(k + 1) % 10}" for k in range(1, n_poles, 2)]
+    return [f"{prefix}{k}-{k + 1}" for k in range(1, n_poles, 2)]
+
+
+def catheter_poles_mm(catheter: dict, centre_mm: np.ndarray, angle_rad: float) -> np.ndarray:
+    """(poles, 2) positions (mm) of the catheter's poles along a line through ``centre_mm`` at
+    ``angle_rad``: within a bipole ``pole_spacing_mm`` apart, between bipoles ``bipole_gap_mm``."""
+    gaps = np.tile([catheter["pole_spacing_mm"], catheter["bipole_gap_mm"]], catheter["bipoles"])[:-1]
+    along = np.concatenate([[0.0], np.cumsum(gaps)])
+    along -= along[-1] / 2
+    return centre_mm + along[:, None] * np.array([np.cos(angle_rad), np.sin(angle_rad)])
+
+
+def montage_channel_names(sim: dict) -> list[str]:
+    """The channel names of every record of ``sim`` (they do not depend on the record)."""
+    if sim["montage"] == "unipolar":
+        return channel_names(sim["array_shape"])
+    if sim["montage"] == "bipolar_array":
+        return array_bipoles(sim["array_shape"], sim["bipole_pairs"])[1]
+    return catheter_channel_names(sim["catheter"])
+
+
+def record_montage(sim: dict, rng: np.random.Generator) -> Montage:
+    """The montage of one record; a catheter's placement is drawn from ``rng``."""
+    shape, spacing = sim["array_shape"], sim["electrode_spacing_mm"]
+    positions = electrode_positions_mm(shape, spacing)
+    array = f"array {shape[0]}x{shape[1]} at {spacing} mm"
+    if sim["montage"] == "unipolar":
+        return Montage(positions, channel_names(shape), None,
+                       f"synthetic unipolar epicardial electrograms (signalrnn), {array}, row by row")
+    if sim["montage"] == "bipolar_array":
+        pairs, names = array_bipoles(shape, sim["bipole_pairs"])
+        if not names:
+            raise SignalrnnError(f"simulate.bipole_pairs: an array of {shape[0]}x{shape[1]} has no "
+                                 f"neighbours along {sim['bipole_pairs']}; choose another direction")
+        return Montage(positions, names, pairs,
+                       f"synthetic bipolar epicardial electrograms (signalrnn), adjacent electrodes "
+                       f"({sim['bipole_pairs']}) of {array}")
+    catheter = sim["catheter"]
+    centre = _point_in_array(rng, positions)
+    angle_deg = catheter["angle_deg"] if catheter["angle_deg"] is not None else rng.uniform(0, 180)
+    poles = catheter_poles_mm(catheter, centre, np.deg2rad(angle_deg))
+    pairs = np.arange(len(poles)).reshape(-1, 2)
+    return Montage(poles, catheter_channel_names(catheter), pairs,
+                   f"synthetic bipolar electrograms (signalrnn), catheter of {catheter['bipoles']} bipoles "
+                   f"({catheter['pole_spacing_mm']}-{catheter['bipole_gap_mm']} mm) centred at "
+                   f"({centre[0]:.1f}, {centre[1]:.1f}) mm at {angle_deg:.0f} deg over the region of {array}")
 
 
 def patient_profile(sim: dict, patient: int) -> dict:
@@ -149,7 +240,8 @@ def potentials(profile: dict, sim: dict, positions: np.ndarray, times_ms: np.nda
                duration_ms: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Deflections of every activation inside the record.
 
-    Returns ``channel``, ``time_ms`` (activation = first deflection), ``mechanism`` (0 normal,
+    Returns ``channel`` (the electrode, a pole in bipolar montages), ``cycle`` (row of
+    ``times_ms``), ``time_ms`` (activation = first deflection), ``mechanism`` (0 normal,
     1 block, 2 fractionation) and (potentials, MAX_DEFLECTIONS + 1) ``offsets_ms`` from the
     activation (NaN where unused), ``amplitude_mv``, ``sigma_ms`` and ``r_ratio`` of each
     deflection. Column ``FAR_FIELD`` is a broad, small deflection of remote atrial tissue, which
@@ -180,17 +272,19 @@ def potentials(profile: dict, sim: dict, positions: np.ndarray, times_ms: np.nda
     sigma = np.where(fragment, rng.uniform(0.8, 1.6, shape), rng.uniform(1.0, 2.5, shape))
     sigma[:, FAR_FIELD] = rng.uniform(4.0, 8.0, m)
     return {
-        "channel": channel, "time_ms": times_ms[cycle, channel], "mechanism": mechanism,
+        "channel": channel, "cycle": cycle, "time_ms": times_ms[cycle, channel], "mechanism": mechanism,
         "offsets_ms": offsets.round(2), "amplitude_mv": electrode_mv[channel, None] * scale,
         "sigma_ms": sigma, "r_ratio": rng.uniform(0.2, 1.0, shape),
     }
 
 
 def deflections_on(pot: dict, channels: np.ndarray) -> dict[str, np.ndarray]:
-    """The deflections of the potentials on a contiguous range of ``channels``, one per row."""
+    """The deflections of the potentials on the sorted ``channels``, one per row (``channel`` =
+    position in ``channels``)."""
     used = np.isin(pot["channel"], channels)[:, None] & ~np.isnan(pot["offsets_ms"])
+    position = np.searchsorted(channels, pot["channel"])
     return {
-        "channel": np.broadcast_to(pot["channel"][:, None] - channels[0], used.shape)[used],
+        "channel": np.broadcast_to(position[:, None], used.shape)[used],
         "time_ms": (pot["time_ms"][:, None] + pot["offsets_ms"])[used],
         **{key: pot[key][used] for key in ("sigma_ms", "amplitude_mv", "r_ratio")},
     }
@@ -247,11 +341,13 @@ def common_noise(profile: dict, sim: dict, n_samples: int, rng: np.random.Genera
 
 
 def electrode_noise(clean: np.ndarray, profile: dict, sim: dict, common: dict,
-                    rng: np.random.Generator) -> np.ndarray:
-    """Noise (mV) of some electrodes: white + 1/f noise at the patient's SNR (varied per
-    electrode) plus the shared traces, each with its own gain per electrode.
+                    rng: np.random.Generator, gains: np.ndarray | None = None) -> np.ndarray:
+    """Noise (mV) of some channels: white + 1/f noise at the patient's SNR (varied per channel)
+    plus the shared traces, each with its own gain per channel.
 
-    SNR (dB) = power of the electrode's potentials over the record / power of white + 1/f noise.
+    SNR (dB) = power of the channel's potentials over the record / power of white + 1/f noise.
+    ``gains`` (3, channels) of wander, mains and far field: None = drawn per electrode, uniform
+    0.5-1.5; a bipole's are the difference of its poles' gains (common-mode rejection).
     """
     n, k = clean.shape
     share = profile["pink_share"]
@@ -259,7 +355,8 @@ def electrode_noise(clean: np.ndarray, profile: dict, sim: dict, common: dict,
                  + np.sqrt(share) * _pink_noise((n, k), rng))
     snr_db = sim["snr_db"] + profile["snr_offset_db"] + rng.normal(0.0, ELECTRODE_SNR_SD_DB, k)
     broadband *= np.sqrt(np.mean(clean**2, axis=0) / 10 ** (snr_db / 10))
-    gains = rng.uniform(0.5, 1.5, (3, k))
+    if gains is None:
+        gains = rng.uniform(0.5, 1.5, (3, k))
     return broadband + sum(g * common[name][:, None]
                            for g, name in zip(gains, ("wander", "mains", "far_field"), strict=True))
 
@@ -296,53 +393,146 @@ def record_numbers(name: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def record_streams(sim: dict, name: str) -> list[np.random.Generator]:
+    """The record's own random streams: potentials, noise, background, catheter placement."""
+    return np.random.default_rng([sim["seed"], *record_numbers(name)]).spawn(4)
+
+
 def simulate_record(sim: dict, name: str) -> tuple[np.ndarray, pd.DataFrame]:
-    """One record: signal (samples, electrodes) in mV, float32, and its ground-truth table.
+    """One record: signal (samples, channels) in mV, float32, and its ground-truth table.
 
     The truth has one row per potential (sorted by sample): ``channel`` (index), ``sample`` and
     ``activation_ms`` of its first deflection's steepest downslope, ``class``,
     ``n_deflections``, ``interval_ms`` (first to last deflection), ``amplitudes_mv`` (every
     deflection, space-separated), ``far_field_ms`` (offset of a far-field atrial deflection;
-    empty if none) and ``cycle_length_ms`` (since the electrode's previous activation; empty
-    for the first).
+    empty if none) and ``cycle_length_ms`` (since the channel's previous activation; empty
+    for the first). Bipolar montages add ``bipole`` (the channel's name) and ``pole_lag_ms``
+    and define a potential by ``bipolar_deflections``.
+
+    Noise of a bipole: wander, mains and ventricular far field reach each pole with the pole's
+    own gain and are differenced with the poles (so partly rejected); white + 1/f noise and the
+    real background belong to the recorded channel and are added to the bipole at ``snr_db``
+    and ``background_snr_db`` of the bipole's own potentials, so that the SNR means the same in
+    every montage and in the SNR sweep.
     """
-    patient, number = record_numbers(name)
-    profile = patient_profile(sim, patient)
-    potential_rng, noise_rng, background_rng = np.random.default_rng(
-        [sim["seed"], patient, number]).spawn(3)
+    profile = patient_profile(sim, record_numbers(name)[0])
+    potential_rng, noise_rng, background_rng, placement_rng = record_streams(sim, name)
     fs, duration_ms = sim["fs_hz"], sim["duration_s"] * 1000.0
     n = int(round(sim["duration_s"] * fs))
-    positions = electrode_positions_mm(sim["array_shape"], sim["electrode_spacing_mm"])
-    times = activation_times_ms(profile, sim, positions, duration_ms, potential_rng)
-    pot = potentials(profile, sim, positions, times, duration_ms, potential_rng)
+    montage = record_montage(sim, placement_rng)
+    times = activation_times_ms(profile, sim, montage.poles_mm, duration_ms, potential_rng)
+    pot = potentials(profile, sim, montage.poles_mm, times, duration_ms, potential_rng)
     common = common_noise(profile, sim, n, noise_rng)
-    signal = np.empty((n, len(positions)), np.float32)
-    clean_power = np.empty(len(positions))
-    for chunk in np.array_split(np.arange(len(positions)), -(-len(positions) // CHUNK_ELECTRODES)):
-        clean = render(n, fs, len(chunk), deflections_on(pot, chunk))
+    n_channels = len(montage.channels)
+    signal = np.empty((n, n_channels), np.float32)
+    clean_power = np.empty(n_channels)
+    if montage.pairs is not None:
+        pole_gains = noise_rng.uniform(0.5, 1.5, (3, len(montage.poles_mm)))
+    for chunk in np.array_split(np.arange(n_channels), -(-n_channels // CHUNK_ELECTRODES)):
+        if montage.pairs is None:
+            clean, gains = render(n, fs, len(chunk), deflections_on(pot, chunk)), None
+        else:
+            first, second = montage.pairs[chunk].T
+            poles = np.unique(montage.pairs[chunk])
+            unipolar = render(n, fs, len(poles), deflections_on(pot, poles))
+            clean = unipolar[:, np.searchsorted(poles, first)] - unipolar[:, np.searchsorted(poles, second)]
+            gains = pole_gains[:, first] - pole_gains[:, second]
         clean_power[chunk] = np.mean(clean**2, axis=0)
-        signal[:, chunk] = clean + electrode_noise(clean, profile, sim, common, noise_rng)
+        signal[:, chunk] = clean + electrode_noise(clean, profile, sim, common, noise_rng, gains)
     if sim["background_dir"] is not None:
         signal += background_segments(sim, clean_power, n, background_rng).astype(np.float32)
-    return signal, truth_table(pot, sim)
+    return signal, truth_table(pot, sim, montage)
 
 
-def truth_table(pot: dict, sim: dict) -> pd.DataFrame:
+def bipolar_deflections(pot: dict, pairs: np.ndarray) -> dict[str, np.ndarray]:
+    """The potentials of bipoles, from the local deflections of both poles in each cycle.
+
+    Definition (the ground truth of a bipolar potential). A bipole (poles a, b) has a potential
+    in every cycle in which either pole has one inside the record. Its deflections are both
+    poles' local deflections (far-field atrial deflections excluded) in time order, where a
+    deflection of one pole and the next of the other pole form **one** bipolar deflection when
+    they lie within max(``MIN_DOUBLE_INTERVAL_MS``, |conduction time a -> b|) of each other:
+    the wavefront needs that time to pass from pole to pole, so the two record one passing
+    front (a biphasic complex). Deflections of one pole stay apart, as in the unipolar
+    definition. Matching is greedy, in time order, at most one deflection per pole in a
+    bipolar deflection. The activation is the earliest deflection, the earlier pole's
+    activation; the class follows from the number of bipolar deflections and the interval from
+    the first to the last (``potential_class``). So two single potentials give a single
+    potential, a double or fractionated potential under either pole shows in the bipole, and
+    extra deflections under both poles add up (the union of both poles' deflections).
+
+    Returns per bipolar potential: ``channel`` (bipole index), ``time_ms``, ``n_deflections``,
+    ``interval_ms``, ``amplitudes_mv`` (per bipolar deflection, the larger depth of its poles'
+    deflections), ``far_field_ms`` (earlier far-field atrial deflection of the two poles, from the
+    activation) and ``pole_lag_ms`` (activation of the second pole minus the first's; NaN when
+    one pole's activation lies outside the record).
+    """
+    row = np.full((pot["cycle"].max(initial=-1) + 1, pairs.max() + 1), -1)
+    row[pot["cycle"], pot["channel"]] = np.arange(len(pot["channel"]))
+    both = row[:, pairs]  # (cycles, bipoles, 2)
+    cycle, channel = np.nonzero((both >= 0).any(axis=2))
+    rows = both[cycle, channel]  # (potentials, 2)
+
+    def pole_times(pole: int, columns: slice) -> np.ndarray:
+        """Times (ms) of the deflections ``columns`` of each potential's pole (NaN: none)."""
+        r = rows[:, pole]
+        return np.where((r >= 0)[:, None], pot["time_ms"][r, None] + pot["offsets_ms"][r, columns], np.nan)
+
+    local, first, far_field = slice(0, FAR_FIELD), slice(0, 1), slice(FAR_FIELD, FAR_FIELD + 1)
+    times = np.hstack([pole_times(0, local), pole_times(1, local)])
+    depths = np.hstack([pot["amplitude_mv"][rows[:, k], :FAR_FIELD] for k in (0, 1)])
+    pole = np.repeat([0, 1], FAR_FIELD)[None, :].repeat(len(rows), axis=0)
+    order = np.argsort(times, axis=1)  # NaN (no deflection) last
+    times, depths, pole = (np.take_along_axis(a, order, axis=1) for a in (times, depths, pole))
+    lag = (pole_times(1, first) - pole_times(0, first))[:, 0]
+    window = np.fmax(MIN_DOUBLE_INTERVAL_MS, np.abs(lag))
+    count, start, start_pole = np.ones(len(rows), int), times[:, 0], pole[:, 0]
+    paired = np.zeros(len(rows), bool)
+    cluster = np.zeros(times.shape, int)
+    for j in range(1, times.shape[1]):
+        valid = ~np.isnan(times[:, j])
+        join = valid & ~paired & (pole[:, j] != start_pole) & (times[:, j] - start <= window)
+        new = valid & ~join
+        count += new
+        paired = np.where(new, False, paired | join)
+        start = np.where(new, times[:, j], start)
+        start_pole = np.where(new, pole[:, j], start_pole)
+        cluster[:, j] = count - 1
+    amplitudes = np.zeros(times.shape)
+    valid = ~np.isnan(times)
+    np.maximum.at(amplitudes, (np.nonzero(valid)[0], cluster[valid]), depths[valid])
+    far = np.fmin(pole_times(0, far_field), pole_times(1, far_field))[:, 0] - times[:, 0]
+    return {"channel": channel, "time_ms": times[:, 0], "n_deflections": count,
+            "interval_ms": (start - times[:, 0]).round(2), "amplitudes_mv": amplitudes,
+            "far_field_ms": far.round(2), "pole_lag_ms": lag.round(2)}
+
+
+def truth_table(pot: dict, sim: dict, montage: Montage) -> pd.DataFrame:
     """One row per potential (see ``simulate_record``), sorted by sample then channel."""
-    offsets = pot["offsets_ms"][:, :FAR_FIELD]
-    n_deflections = (~np.isnan(offsets)).sum(axis=1)
-    interval = np.nanmax(offsets, axis=1)
+    if montage.pairs is None:
+        offsets = pot["offsets_ms"][:, :FAR_FIELD]
+        columns = {"channel": pot["channel"], "time_ms": pot["time_ms"],
+                   "n_deflections": (~np.isnan(offsets)).sum(axis=1),
+                   "interval_ms": np.nanmax(offsets, axis=1), "amplitudes_mv": pot["amplitude_mv"],
+                   "far_field_ms": pot["offsets_ms"][:, FAR_FIELD]}
+        extra = {}
+    else:
+        columns = bipolar_deflections(pot, montage.pairs)
+        extra = {"pole_lag_ms": columns.pop("pole_lag_ms")}
+    n_deflections = columns["n_deflections"]
     amplitudes = [" ".join(f"{a:.3f}" for a in row[:k])
-                  for row, k in zip(pot["amplitude_mv"], n_deflections, strict=True)]
+                  for row, k in zip(columns["amplitudes_mv"], n_deflections, strict=True)]
     table = pd.DataFrame({
-        "channel": pot["channel"],
-        "sample": np.round(pot["time_ms"] * sim["fs_hz"] / 1000).astype(int),
-        "activation_ms": pot["time_ms"].round(3),
-        "class": potential_class(n_deflections, interval, sim["double_cut_ms"]),
+        "channel": columns["channel"],
+        **({} if montage.pairs is None else {"bipole": np.array(montage.channels)[columns["channel"]]}),
+        "sample": np.round(columns["time_ms"] * sim["fs_hz"] / 1000).astype(int),
+        "activation_ms": columns["time_ms"].round(3),
+        "class": potential_class(n_deflections, columns["interval_ms"], sim["double_cut_ms"]),
         "n_deflections": n_deflections,
-        "interval_ms": interval,
+        "interval_ms": columns["interval_ms"],
         "amplitudes_mv": amplitudes,
-        "far_field_ms": pot["offsets_ms"][:, FAR_FIELD],
+        "far_field_ms": columns["far_field_ms"],
+        **extra,
     }).sort_values(["channel", "sample"], kind="stable")
     table["cycle_length_ms"] = table.groupby("channel")["activation_ms"].diff().round(3)
     return table.sort_values(["sample", "channel"], kind="stable").reset_index(drop=True)
@@ -354,18 +544,21 @@ def simulate_dataset(sim: dict, out_dir: str | Path) -> list[str]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     names = simulated_record_names(sim["n_patients"], sim["records_per_patient"])
-    channels = channel_names(sim["array_shape"])
+    channels = montage_channel_names(sim)
+    if len(channels) > MAX_ANNOTATED_CHANNELS:
+        raise SignalrnnError(
+            f"simulate: montage {sim['montage']} of array_shape {sim['array_shape']} has {len(channels)} "
+            f"channels, and WFDB annotations name at most {MAX_ANNOTATED_CHANNELS}; use a smaller array "
+            "or, for bipolar_array, bipole_pairs rows or columns")
     tables = []
     for name in names:
         signal, truth = simulate_record(sim, name)
         patient = name.split("_")[0]
+        montage = record_montage(sim, record_streams(sim, name)[3])
         wfdb.wrsamp(
             name, fs=sim["fs_hz"], units=["mV"] * len(channels), sig_name=channels,
             p_signal=signal.astype(np.float64), fmt=["16"] * len(channels), write_dir=str(out_dir),
-            comments=[f"patient: {patient}",
-                      f"synthetic unipolar epicardial electrograms (signalrnn), array "
-                      f"{sim['array_shape'][0]}x{sim['array_shape'][1]} at "
-                      f"{sim['electrode_spacing_mm']} mm, row by row"],
+            comments=[f"patient: {patient}", montage.description],
         )
         wfdb.wrann(
             name, "atr", truth["sample"].to_numpy(), symbol=[ACTIVATION_SYMBOL] * len(truth),
@@ -376,7 +569,7 @@ def simulate_dataset(sim: dict, out_dir: str | Path) -> list[str]:
         truth.insert(1, "patient", patient)
         tables.append(truth)
         counts = truth["class"].value_counts().to_dict()
-        print(f"simulate: {name}: {len(truth)} potentials on {len(channels)} electrodes {counts}",
+        print(f"simulate: {name}: {len(truth)} potentials on {len(channels)} channels {counts}",
               flush=True)
     pd.concat(tables, ignore_index=True).to_csv(out_dir / TRUTH_FILE, index=False)
     (out_dir / "RECORDS").write_text("\n".join(names) + "\n")

@@ -20,7 +20,7 @@ import pandas as pd
 
 from signalrnn.config.load import class_names
 from signalrnn.data.annotate import EVENT_COLUMNS, label_codes
-from signalrnn.data.simulate import channel_names, simulate_record
+from signalrnn.data.simulate import montage_channel_names, simulate_record
 from signalrnn.evaluation.assess import SPLIT, predict, trained_gate
 from signalrnn.evaluation.baselines import predict_windows
 from signalrnn.evaluation.metrics import classification_metrics
@@ -36,7 +36,7 @@ def window_simulated(config: dict, record: str, out_dir: Path) -> None:
     """Simulate ``record`` with ``config["simulate"]``, filter it and write its windows to ``out_dir``."""
     sim = config["simulate"]
     signal, truth = simulate_record(sim, record)
-    channels = channel_names(sim["array_shape"])
+    channels = montage_channel_names(sim)
     codes = truth["class"].tolist()
     events = pd.DataFrame({
         "record": record, "patient": patient_of(record, config["patient_regex"]),

@@ -1,7 +1,5 @@
 """The synthetic dataset: WFDB files, one annotation per potential, statistics as defined."""
 
-import copy
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,8 +8,7 @@ from scipy import signal
 
 from signalrnn.data.potentials import CLASSES, potential_class
 from signalrnn.data.simulate import TRUTH_FILE, channel_names, deflection, simulate_dataset, simulate_record
-
-QUIET = {"snr_db": 200, "wander_mv": [0, 0], "mains_mv": [0, 0], "far_field_mv": [0, 0]}
+from tests.helpers import quiet
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +21,6 @@ def dataset(tmp_path_factory):
     config["data_dir"] = str(tmp_path_factory.mktemp("data"))
     names = simulate_dataset(config["simulate"], config["data_dir"])
     return config, names, pd.read_csv(f"{config['data_dir']}/{TRUTH_FILE}")
-
-
-def quiet(sim: dict, **changes) -> dict:
-    """``sim`` without noise (a clean record), with ``changes``."""
-    return {**copy.deepcopy(sim), **QUIET, **changes}
 
 
 def test_writes_readable_wfdb_records_and_annotations(dataset):
@@ -170,3 +162,19 @@ def test_a_deflection_is_steepest_downwards_at_its_activation_time():
     y = deflection(t_ms, sigma_ms=2.0, amplitude_mv=3.0, r_ratio=0.5)
     assert t_ms[np.argmin(np.gradient(y))] == pytest.approx(0.0, abs=0.02)
     assert y.max() == pytest.approx(1.5, rel=1e-3) and y.min() == pytest.approx(-3.0, rel=1e-3)
+
+
+def test_the_unipolar_montage_writes_the_same_bytes_as_before_bipoles_existed(tiny_config, tmp_path):
+    """sha256 of the tiny config's p01_r1.dat as written before the montages were added (commit
+    d229a50): bipolar montages must leave the default experiment's data as they were. (A numpy
+    release that changes a random distribution would change it too: then say so and update it.)"""
+    import hashlib
+
+    assert tiny_config["simulate"]["montage"] == "unipolar"  # the default
+    simulate_dataset(tiny_config["simulate"], tmp_path)
+    assert hashlib.sha256((tmp_path / "p01_r1.dat").read_bytes()).hexdigest() == (
+        "f12795f81eeea2f30282dc0928564c18ddbd067c763804dc530cb4faaa615267")
+    header = wfdb.rdheader(str(tmp_path / "p01_r1"))
+    assert header.comments[1] == ("synthetic unipolar epicardial electrograms (signalrnn), array 2x2 at "
+                                  "2 mm, row by row")
+    assert "bipole" not in pd.read_csv(tmp_path / TRUTH_FILE).columns
