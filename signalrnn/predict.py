@@ -16,6 +16,7 @@ WFDB symbol (``V`` for the AAMI class VEB), else ``"`` (a note), and its class n
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -124,17 +125,54 @@ def default_events(meta: dict) -> str:
     return meta["events"]["detector"] if source == "annotations" else source
 
 
-def model_channels(meta: dict, record_channels: list[str], where: str) -> list[str]:
+#: Names of surface ECG leads (limb, augmented and precordial leads, MIT-BIH's modified leads,
+#: "ECG..."): predict never reads them as electrograms unless they are named (``--channels``).
+SURFACE_LEADS = re.compile(r"(I|II|III|aVR|aVL|aVF|V[1-6]|MLI{1,3}|ECG.*)", re.IGNORECASE)
+
+
+def is_surface_lead(name: str) -> bool:
+    """True if the channel ``name`` is a surface ECG lead (SURFACE_LEADS), e.g. II, aVF, V1, ECG2."""
+    return SURFACE_LEADS.fullmatch(name.strip()) is not None
+
+
+def model_channels(meta: dict, record_channels: list[str], where: str,
+                   named: list[str] | None = None) -> list[str]:
     """Channels of a record that predict reads, in the model's order; SignalrnnError if one is
-    missing. ``annotated``: every channel (each event reads its own)."""
+    missing.
+
+    ``named`` (``--channels``): exactly these record channels, which for a model of several
+    channels stand in for the model's own, in its order. Otherwise the channels the model was
+    trained for: its ``window.channels`` list, or ``record_channels`` of its training record for
+    ``all``; for ``annotated`` (one channel per event) those of its training record's channels
+    that this record has, without surface ECG leads (``is_surface_lead``) unless the model finds
+    its events with the QRS detector (an ECG model).
+    """
     choice = meta["window"]["channels"]
-    wanted = record_channels if choice == "annotated" else (
-        meta["record_channels"] if choice == "all" else choice)
-    missing = [c for c in wanted if c not in record_channels]
+    trained = meta["record_channels"] if choice in ("all", "annotated") else choice
+    if named is not None:
+        missing = [c for c in named if c not in record_channels]
+        if missing:
+            raise SignalrnnError(f"{where}: channel(s) {missing} named with --channels are not in the "
+                                 f"record (it has {record_channels}); name some of these")
+        if choice != "annotated" and len(named) != len(trained):
+            raise SignalrnnError(f"{where}: the model reads {len(trained)} channel(s) {trained} together; "
+                                 f"--channels names {len(named)}: name as many, in that order")
+        return list(named)
+    if choice == "annotated":
+        ecg_model = default_events(meta) == "qrs"
+        wanted = [c for c in record_channels if c in trained and (ecg_model or not is_surface_lead(c))]
+        if not wanted:
+            electrograms = [c for c in record_channels if not is_surface_lead(c)] or record_channels
+            raise SignalrnnError(f"{where}: none of the channels the model was trained on ({trained}) is in "
+                                 f"the record (it has {record_channels}); name the electrogram channels to "
+                                 f"classify with --channels, e.g. --channels {','.join(electrograms)}")
+        return wanted
+    missing = [c for c in trained if c not in record_channels]
     if missing:
         raise SignalrnnError(f"{where}: channel(s) {missing} that the model reads are not in the record "
-                             f"(it has {record_channels}); rename them in the header or pick another model")
-    return list(wanted)
+                             f"(it has {record_channels}); name the record's channels to read in their "
+                             f"place with --channels (in the model's order {trained}) or pick another model")
+    return list(trained)
 
 
 def check_rate(meta: dict, fs_hz: float, where: str) -> None:
@@ -190,7 +228,10 @@ def record_events(meta: dict, path: Path, header: wfdb.Record, channels: list[st
     """Events of a record (columns sample, channel; samples at the record's rate) from ``source``."""
     fs, names = float(header.fs), list(header.sig_name)
     if source == "annotations":
-        return annotation_events(meta, path, names)
+        found = annotation_events(meta, path, names)
+        if meta["window"]["channels"] == "annotated":  # events on other channels are not classified
+            found = found[found["channel"].isin(channels)].reset_index(drop=True)
+        return found
     if source == "sliding":
         n_pre, n_post = window_samples(fs, meta["window"]["pre_ms"], meta["window"]["post_ms"])
         samples = sliding_samples(int(header.sig_len), n_pre, n_post,
@@ -299,16 +340,18 @@ def annotation_labels(meta: dict, classes: list[str], rhythm: bool) -> tuple[lis
 
 
 def predict_record(trained: TrainedModel, path: str | Path, out_dir: str | Path,
-                   events: str | None = None) -> pd.DataFrame:
+                   events: str | None = None, channels: list[str] | None = None) -> pd.DataFrame:
     """Classify the events of the WFDB record at ``path`` (no extension); write ``<record>.pred``
     (WFDB annotations) and ``<record>.csv`` to ``out_dir``; return the table.
 
     ``events``: one of cli.EVENT_SOURCES; None = as in training (``default_events``).
+    ``channels``: the record's channels to classify (``--channels``); None = those the model was
+    trained for (``model_channels``).
     """
     path, out_dir, meta = Path(path), Path(out_dir), trained.meta
     header = read_header(path.parent, path.name)
     check_rate(meta, float(header.fs), f"{path}.hea")
-    channels = model_channels(meta, list(header.sig_name), f"{path}.hea")
+    channels = model_channels(meta, list(header.sig_name), f"{path}.hea", channels)
     source = events or default_events(meta)
     table = record_events(meta, path, header, channels, source)
     probs = classify(trained, path, header, channels, table)

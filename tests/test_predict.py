@@ -16,7 +16,8 @@ from signalrnn.cli import main
 from signalrnn.config.load import load_config, validate_config
 from signalrnn.data.detect import activation_samples
 from signalrnn.data.simulate import channel_names, simulate_dataset
-from signalrnn.predict import read_blocks, untrained_model
+from signalrnn.errors import SignalrnnError
+from signalrnn.predict import model_channels, read_blocks, untrained_model
 from signalrnn.preprocessing.filters import preprocess
 from signalrnn.preprocessing.window import RR_COLUMNS
 from tests.helpers import ROOT, snakemake, trimmed_copy, write_yaml
@@ -232,3 +233,82 @@ def test_a_corrupt_model_file_is_refused(tmp_path, capsys):
     (tmp_path / "model.json").write_text("{}")
     message = predict_error(capsys, "--model", str(tmp_path / "model.keras"), "--out", str(tmp_path), "rec")
     assert "cannot load the model" in message
+
+
+def write_egm_record(folder: Path, name: str, channels: list[str], fs_hz: float = 1000.0,
+                     seconds: float = 4.0) -> Path:
+    """A record of biphasic activations every 200 ms on each channel (offset by 7 ms from one
+    channel to the next) in white noise, the same continuous signal at any ``fs_hz``."""
+    t = np.arange(int(seconds * fs_hz)) / fs_hz
+    noise = np.random.default_rng(0).normal(size=(int(seconds * 1000), len(channels))) * 0.01
+    signal = np.stack([np.interp(t, np.arange(len(noise)) / 1000, column) for column in noise.T], axis=1)
+    for i in range(len(channels)):
+        for onset in np.arange(0.1 + 0.007 * i, seconds - 0.1, 0.2):
+            signal[:, i] -= (t - onset) / 0.002 * np.exp(-0.5 * ((t - onset) / 0.002) ** 2)
+    wfdb.wrsamp(name, fs=fs_hz, units=["mV"] * len(channels), sig_name=channels, p_signal=signal,
+                fmt=["32"] * len(channels), adc_gain=[1e5] * len(channels), baseline=[0] * len(channels),
+                write_dir=str(folder))
+    return folder / name
+
+
+def default_model_for(folder: Path, channels: list[str]) -> Path:
+    """An untrained model of configs/default.yaml (one electrode per event, 1 kHz) whose
+    training record had ``channels``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return saved_untrained_model(folder, ROOT / "configs/default.yaml",
+                                 write_egm_record(folder, "trained_on", channels))
+
+
+def test_surface_ecg_leads_are_never_classified_as_electrograms_by_default(tmp_path):
+    channels = ["II", "V1", "aVF", "CS12", "CS34"]
+    model = default_model_for(tmp_path / "model", channels)
+    record = write_egm_record(tmp_path, "rec", channels)
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"), str(record)]) == 0
+    table = pd.read_csv(tmp_path / "out/rec.csv")
+    assert set(table["channel"]) == {"CS12", "CS34"}
+    assert table.groupby("channel").size().between(15, 25).all()  # 19 activations on each
+
+
+def test_channels_named_with_the_option_are_the_only_ones_classified(tmp_path):
+    model = default_model_for(tmp_path / "model", ["A01", "A02"])
+    record = write_egm_record(tmp_path, "rec", ["II", "CS12", "CS34"])
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"), "--channels", "CS34",
+                 str(record)]) == 0
+    assert set(pd.read_csv(tmp_path / "out/rec.csv")["channel"]) == {"CS34"}
+
+
+def test_a_record_without_the_models_electrodes_is_refused_naming_the_option(tmp_path, capsys):
+    model = default_model_for(tmp_path / "model", ["A01", "A02"])
+    record = write_egm_record(tmp_path, "rec", ["II", "CS12", "CS34"])
+    message = predict_error(capsys, "--model", str(model), "--out", str(tmp_path / "out"), str(record))
+    assert "['A01', 'A02']" in message and "--channels CS12,CS34" in message
+
+
+def test_a_channel_named_with_the_option_must_be_in_the_record(tmp_path, capsys):
+    model = default_model_for(tmp_path / "model", ["A01"])
+    record = write_egm_record(tmp_path, "rec", ["CS12"])
+    message = predict_error(capsys, "--model", str(model), "--out", str(tmp_path / "out"),
+                            "--channels", "CS12,CS99", str(record))
+    assert "['CS99']" in message and "--channels" in message
+
+
+def catheter_meta(choice) -> dict:
+    return {"window": {"channels": choice}, "record_channels": ["II", "CS12", "CS34"],
+            "events": {"source": "sliding", "detector": "activations"}}
+
+
+def test_a_model_of_several_channels_reads_the_named_channels_in_their_place():
+    meta = catheter_meta(["CS12", "CS34"])
+    assert model_channels(meta, ["II", "CS12", "CS34"], "rec") == ["CS12", "CS34"]
+    assert model_channels(meta, ["ABL1", "ABL2"], "rec", ["ABL2", "ABL1"]) == ["ABL2", "ABL1"]
+    with pytest.raises(SignalrnnError, match="reads 2 channel"):
+        model_channels(meta, ["ABL1", "ABL2"], "rec", ["ABL1"])
+    with pytest.raises(SignalrnnError, match=r"\['CS12', 'CS34'\].*--channels"):
+        model_channels(meta, ["ABL1", "ABL2"], "rec")
+
+
+def test_an_ecg_model_of_one_lead_per_event_keeps_its_surface_leads():
+    meta = catheter_meta("annotated") | {"events": {"source": "annotations", "detector": "qrs"}}
+    assert model_channels(meta, ["II", "CS12"], "rec") == ["II", "CS12"]
+    electrogram_model = catheter_meta("annotated")
+    assert model_channels(electrogram_model, ["II", "CS12"], "rec") == ["CS12"]
