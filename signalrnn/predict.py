@@ -1,6 +1,8 @@
 """Annotate new recordings with a trained model: record -> filter -> events -> windows -> classes.
 
-Everything is preprocessed as in training, from the model's ``model.json``. Long records are
+Everything is preprocessed as in training, from the model's ``model.json``; a record sampled at
+another rate is resampled to the model's first, while the samples and times written stay at the
+record's own rate, so the annotations open over the original record. Long records are
 read, filtered and windowed in blocks of at most BLOCK_VALUES samples x channels (97 min of
 one channel at 360 Hz, 2 min of 16 channels at 1 kHz), each with MARGIN_S seconds of signal
 either side, so that the zero-phase filters see the same context as on the whole record; the
@@ -175,12 +177,12 @@ def model_channels(meta: dict, record_channels: list[str], where: str,
     return list(trained)
 
 
-def check_rate(meta: dict, fs_hz: float, where: str) -> None:
-    """SignalrnnError unless the record's rate ``fs_hz`` is the model's or the model resamples."""
-    if meta["filter"]["resample_hz"] is None and fs_hz != meta["fs_hz"]:
-        raise SignalrnnError(f"{where}: sampled at {fs_hz:g} Hz, but the model was trained at "
-                             f"{meta['fs_hz']:g} Hz without resampling; resample the record to "
-                             f"{meta['fs_hz']:g} Hz or retrain with filter.resample_hz")
+def model_filter(meta: dict) -> dict:
+    """The model's filter settings, with every record resampled to the model's rate ``fs_hz``
+    first (scipy's polyphase ``resample_poly``, as ``filter.resample_hz`` does in training): a
+    record sampled at another rate than the training records is filtered, detected and windowed
+    at the rate the model knows. Event samples stay at the record's own rate."""
+    return {**meta["filter"], "resample_hz": meta["fs_hz"]}
 
 
 @dataclass(frozen=True)
@@ -197,16 +199,16 @@ class Block:
 def read_blocks(path: Path, header: wfdb.Record, channels: list[str], meta: dict,
                 filtered: bool = True, block_values: int = BLOCK_VALUES) -> Iterator[Block]:
     """The record at ``path`` (no extension) in blocks of at most ``block_values`` samples x
-    channels with MARGIN_S s either side, resampled and filtered as in training (or raw,
-    ``filtered=False``). Blocks are few and large because wfdb parses the header again for
-    every read (3 ms) and the filter is designed again for every block.
+    channels with MARGIN_S s either side, resampled to the model's rate and filtered as in
+    training (``model_filter``; or raw, ``filtered=False``). Blocks are few and large because
+    wfdb parses the header again for every read (3 ms) and the filter is designed again for
+    every block.
 
     Block edges fall on multiples of the resampling factor's denominator, so that every block's
     resampled samples line up with those of the whole record.
     """
     fs, n = float(header.fs), int(header.sig_len)
-    fs_out = output_rate(meta["filter"], fs)
-    step = resample_ratio(fs, fs_out).denominator
+    step = resample_ratio(fs, meta["fs_hz"]).denominator
     block = max(1, block_values // len(channels) // step) * step
     margin = int(np.ceil(MARGIN_S * fs / step)) * step
     index = [list(header.sig_name).index(c) for c in channels]
@@ -219,7 +221,7 @@ def read_blocks(path: Path, header: wfdb.Record, channels: list[str], meta: dict
             raise SignalrnnError(f"{path}: cannot read WFDB record ({type(exc).__name__}: {exc}); "
                                  "re-export or remove it") from None
         if filtered:
-            raw = preprocess(raw, fs, {"flat_ms": None, **meta["filter"]}).signal
+            raw = preprocess(raw, fs, {"flat_ms": None, **model_filter(meta)}).signal
         yield Block(start, stop, first, raw)
 
 
@@ -246,7 +248,7 @@ def record_events(meta: dict, path: Path, header: wfdb.Record, channels: list[st
         detect_on = channels if meta["window"]["channels"] == "annotated" else channels[:1]
     found = []
     for block in read_blocks(path, header, detect_on, meta, filtered=source == "activations"):
-        rate = fs if source == "qrs" else output_rate(meta["filter"], fs)
+        rate = fs if source == "qrs" else meta["fs_hz"]
         for i, channel in enumerate(detect_on):
             if source == "qrs":
                 local = qrs_samples(block.signal[:, i], fs)
@@ -307,7 +309,7 @@ def record_windows(meta: dict, path: Path, header: wfdb.Record, channels: list[s
     the record on usable signal, read block by block into a memory map at ``scratch`` (memory
     stays bounded on long records), and the rows of ``events`` they belong to."""
     fs = float(header.fs)
-    fs_out = output_rate(meta["filter"], fs)
+    fs_out = meta["fs_hz"]
     n_pre, n_post = window_samples(fs_out, meta["window"]["pre_ms"], meta["window"]["post_ms"])
     chans = channel_indices(events, channels, "annotated" if meta["window"]["channels"] == "annotated"
                             else "all", path.name)
@@ -350,7 +352,6 @@ def predict_record(trained: TrainedModel, path: str | Path, out_dir: str | Path,
     """
     path, out_dir, meta = Path(path), Path(out_dir), trained.meta
     header = read_header(path.parent, path.name)
-    check_rate(meta, float(header.fs), f"{path}.hea")
     channels = model_channels(meta, list(header.sig_name), f"{path}.hea", channels)
     source = events or default_events(meta)
     table = record_events(meta, path, header, channels, source)

@@ -127,7 +127,7 @@ def test_blocks_filter_like_the_whole_record(tmp_path):
                 "notch_q": 30, "baseline_ms": 200.0, "envelope_hz": None, "flat_ms": 100}
     header = wfdb.rdheader(str(tmp_path / "long"))
     whole = preprocess(wfdb.rdrecord(str(tmp_path / "long")).p_signal, fs, settings).signal
-    blocks = list(read_blocks(tmp_path / "long", header, ["A", "B"], {"filter": settings},
+    blocks = list(read_blocks(tmp_path / "long", header, ["A", "B"], {"filter": settings, "fs_hz": 250.0},
                               block_values=2 * block_s * 1000))
     assert len(blocks) == 3
     for block in blocks:
@@ -202,15 +202,6 @@ def predict_error(capsys, *args: str) -> str:
     errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
     assert len(errors) == 1 and errors[0].startswith("signalrnn predict: error: "), errors
     return errors[0]
-
-
-def test_a_record_at_another_rate_is_refused(real_data, tmp_path, capsys):
-    model = saved_untrained_model(tmp_path, ROOT / "configs/default.yaml", real_data / "iafdb/iaf1_ivc")
-    meta = json.loads((tmp_path / "model.json").read_text())
-    assert meta["filter"]["resample_hz"] is None
-    data = trimmed_copy(real_data / "mitdb-ds1", ["101"], tmp_path / "data", 10)
-    message = predict_error(capsys, "--model", str(model), "--out", str(tmp_path), str(data / "101"))
-    assert "sampled at 360 Hz" in message and "resample" in message
 
 
 def test_a_record_without_the_models_channels_is_refused(real_data, iafdb_model, tmp_path, capsys):
@@ -312,3 +303,20 @@ def test_an_ecg_model_of_one_lead_per_event_keeps_its_surface_leads():
     assert model_channels(meta, ["II", "CS12"], "rec") == ["II", "CS12"]
     electrogram_model = catheter_meta("annotated")
     assert model_channels(electrogram_model, ["II", "CS12"], "rec") == ["CS12"]
+
+
+def test_a_record_at_twice_the_models_rate_is_resampled_to_the_same_events_and_classes(tmp_path):
+    model = default_model_for(tmp_path / "model", ["CS12", "CS34"])  # trained at 1 kHz
+    for fs_hz, name in ((1000.0, "at_1khz"), (2000.0, "at_2khz")):
+        record = write_egm_record(tmp_path, name, ["CS12", "CS34"], fs_hz=fs_hz)
+        assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"), str(record)]) == 0
+    same, double = (pd.read_csv(tmp_path / f"out/{name}.csv") for name in ("at_1khz", "at_2khz"))
+    assert len(same) == len(double) > 30
+    assert (double["channel"] == same["channel"]).all()
+    assert np.abs(double["sample"] / 2 - same["sample"]).max() <= 1  # within one sample at 1 kHz
+    assert np.abs(double["time_s"] - same["time_s"]).max() <= 0.001  # times at the record's own rate
+    assert wfdb.rdann(str(tmp_path / "out/at_2khz"), "pred").sample.tolist() == double["sample"].tolist()
+    probabilities = double.filter(like="p_").to_numpy() - same.filter(like="p_").to_numpy()
+    print(f"largest probability difference {np.abs(probabilities).max():.4f}, "
+          f"classes agree on {(double['class'] == same['class']).mean():.3f}")
+    assert (double["class"] == same["class"]).mean() >= 0.9 and np.abs(probabilities).max() < 0.05
