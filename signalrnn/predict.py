@@ -137,6 +137,13 @@ def is_surface_lead(name: str) -> bool:
     return SURFACE_LEADS.fullmatch(name.strip()) is not None
 
 
+def qrs_lead(channels: list[str]) -> str | None:
+    """The surface lead whose QRS complexes mark ventricular activation beside electrograms:
+    lead II if the record has it, else its first surface lead; None without one."""
+    leads = [c for c in channels if is_surface_lead(c)]
+    return "II" if "II" in leads else (leads[0] if leads else None)
+
+
 def model_channels(meta: dict, record_channels: list[str], where: str,
                    named: list[str] | None = None) -> list[str]:
     """Channels of a record that predict reads, in the model's order; SignalrnnError if one is
