@@ -1,13 +1,15 @@
 """Activation detectors on real intracardiac recordings: detections per channel-second against the
 channel's dominant frequency, and how many detections fall on the ventricular far field.
 
-Every IAFDB record (SIGNALRNN_DATA/iafdb: 5 bipolar right-atrial channels CS12-CS90 beside
-surface leads) is filtered as configs/default.yaml's model filters (what ``signalrnn predict``
-hands the detector) and each bipolar channel goes through one detector:
+Each bipolar channel of every IAFDB record (SIGNALRNN_DATA/iafdb: 5 bipolar right-atrial
+channels CS12-CS90 beside surface leads) goes through one detector, on the signal that
+``signalrnn predict`` hands it with a model of configs/default.yaml:
 
-- ``steepest``: ``data.detect.activation_samples`` with ``events.refractory_ms`` (60 ms), the
-  detector of unipolar potentials that predict used on every record before issue 20;
-- ``bipolar``: ``data.detect.bipolar_activation_samples`` (one per complex, refractory from DF).
+- ``steepest``: ``data.detect.activation_samples`` with ``events.refractory_ms`` (60 ms) on the
+  channel filtered as that model's windows (1-250 Hz, 50 Hz notch), the detector of unipolar
+  potentials that predict used on every record before issue 20 (``--events activations``);
+- ``bipolar``: ``data.detect.bipolar_activation_samples`` on the raw channel, which it filters
+  itself, with the QRS complexes of the record's surface lead (``--events bipolar``).
 
 Per record and channel it prints detections/s, the dominant frequency DF (Hz, of the raw whole
 channel, ``measures.spectral.dominant_frequency``) and their ratio, and the share of detections
@@ -43,13 +45,6 @@ NEAR_QRS_MS = 50.0
 TOLERANCE = 0.25
 
 
-def detect(detector: str, filtered: np.ndarray, fs_hz: float, refractory_ms: float,
-           qrs: np.ndarray) -> np.ndarray:
-    if detector == "steepest":
-        return activation_samples(filtered, fs_hz, refractory_ms)
-    return bipolar_activation_samples(filtered, fs_hz, qrs)
-
-
 def record_qrs(raw: np.ndarray, channels: list[str], fs_hz: float) -> np.ndarray:
     """QRS samples of the record's surface lead (``predict.qrs_lead``); none without one."""
     lead = qrs_lead(channels)
@@ -83,8 +78,11 @@ def main() -> int:
         for i, channel in enumerate(record.channels):
             if is_surface_lead(channel):
                 continue
-            found = detect(args.detector, np.nan_to_num(filtered[:, i]), fs,
-                           config["events"]["refractory_ms"], qrs)
+            if args.detector == "steepest":  # on the signal as the model sees it, as predict does
+                found = activation_samples(np.nan_to_num(filtered[:, i]), fs,
+                                           config["events"]["refractory_ms"])
+            else:  # on the raw channel, which it filters itself, as predict does
+                found = bipolar_activation_samples(raw[:, i], fs, qrs)
             rate, df_hz = len(found) / seconds, dominant_frequency(raw[:, i], fs)
             ratios.append(rate / df_hz)
             share = float(near[found].mean()) if len(found) and near.any() else float("nan")

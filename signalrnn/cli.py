@@ -20,7 +20,7 @@ from signalrnn.io.layout import Layout, snr_label
 from signalrnn.io.tables import write_csv
 
 # Where predict takes the events of a record from: its annotation file or a detector (detect.py).
-EVENT_SOURCES = ("annotations", "activations", "qrs", "sliding")
+EVENT_SOURCES = ("annotations", "activations", "bipolar", "qrs", "sliding")
 
 
 def _save_npy(path: Path, array: np.ndarray) -> None:

@@ -31,7 +31,13 @@ import pandas as pd
 import wfdb
 from wfdb.io.annotation import ann_label_table
 
-from signalrnn.data.detect import activation_samples, qrs_samples, sliding_samples
+from signalrnn.data.detect import (
+    activation_samples,
+    bipolar_activation_samples,
+    qrs_samples,
+    sliding_samples,
+    surface_qrs_samples,
+)
 from signalrnn.errors import SignalrnnError
 from signalrnn.io.records import output_rate, read_annotation, read_header
 from signalrnn.io.tables import write_csv
@@ -253,15 +259,22 @@ def record_events(meta: dict, path: Path, header: wfdb.Record, channels: list[st
                                  f"{names}); pick a model trained on this lead")
     else:
         detect_on = channels if meta["window"]["channels"] == "annotated" else channels[:1]
+    lead = qrs_lead(names) if source == "bipolar" else None  # where the ventricles activate
+    read = detect_on + ([lead] if lead and lead not in detect_on else [])
     found = []
-    for block in read_blocks(path, header, detect_on, meta, filtered=source == "activations"):
-        rate = fs if source == "qrs" else meta["fs_hz"]
+    # XQRS and the bipolar detector filter the raw record themselves; activations are found on
+    # the signal as the model sees it.
+    for block in read_blocks(path, header, read, meta, filtered=source == "activations"):
+        rate = meta["fs_hz"] if source == "activations" else fs
+        qrs = surface_qrs_samples(np.nan_to_num(block.signal[:, read.index(lead)]), rate) if lead else None
         for i, channel in enumerate(detect_on):
+            signal = np.nan_to_num(block.signal[:, i])
             if source == "qrs":
                 local = qrs_samples(block.signal[:, i], fs)
+            elif source == "bipolar":
+                local = bipolar_activation_samples(signal, rate, qrs)
             else:
-                local = activation_samples(np.nan_to_num(block.signal[:, i]), rate,
-                                           meta["events"]["refractory_ms"])
+                local = activation_samples(signal, rate, meta["events"]["refractory_ms"])
             samples = block.first + np.round(local * fs / rate).astype(int)
             samples = samples[(samples >= block.start) & (samples < block.stop)]
             found.append(pd.DataFrame({"sample": samples, "channel": channel}))

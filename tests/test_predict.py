@@ -17,6 +17,7 @@ from signalrnn.config.load import load_config, validate_config
 from signalrnn.data.detect import activation_samples
 from signalrnn.data.simulate import channel_names, simulate_dataset
 from signalrnn.errors import SignalrnnError
+from signalrnn.measures.spectral import dominant_frequency
 from signalrnn.predict import model_channels, read_blocks, untrained_model
 from signalrnn.preprocessing.filters import preprocess
 from signalrnn.preprocessing.window import RR_COLUMNS
@@ -320,3 +321,33 @@ def test_a_record_at_twice_the_models_rate_is_resampled_to_the_same_events_and_c
     print(f"largest probability difference {np.abs(probabilities).max():.4f}, "
           f"classes agree on {(double['class'] == same['class']).mean():.3f}")
     assert (double["class"] == same["class"]).mean() >= 0.9 and np.abs(probabilities).max() < 0.05
+
+
+def test_a_model_whose_detector_is_bipolar_finds_one_event_per_complex_of_an_intracardiac_record(
+        real_data, tmp_path):
+    bipoles = ["CS12", "CS34", "CS56", "CS78", "CS90"]
+    model = default_model_for(tmp_path / "model", bipoles)
+    meta = json.loads(model.with_name("model.json").read_text())
+    meta["events"]["detector"] = "bipolar"  # as a model trained on bipolar electrograms would say
+    model.with_name("model.json").write_text(json.dumps(meta))
+    data = trimmed_copy(real_data / "iafdb", ["iaf5_tva"], tmp_path / "data", 30)
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"),
+                 str(data / "iaf5_tva")]) == 0
+    table = pd.read_csv(tmp_path / "out/iaf5_tva.csv")
+    assert set(table["channel"]) == set(bipoles)  # not the surface leads I, II, aVF
+    record = wfdb.rdrecord(str(data / "iaf5_tva"))
+    for channel, part in table.groupby("channel"):
+        df_hz = dominant_frequency(record.p_signal[:, record.sig_name.index(channel)], record.fs)
+        rate = len(part) / 29  # windows of 40 + 80 ms fit all but the record's ends
+        print(f"iaf5_tva {channel}: {rate:.2f} events/s, DF {df_hz:.2f} Hz")
+        assert abs(rate / df_hz - 1) <= 0.25
+
+
+def test_bipolar_events_of_a_constructed_record_come_once_per_complex(tmp_path):
+    model = default_model_for(tmp_path / "model", ["CS12", "CS34"])
+    record = write_egm_record(tmp_path, "rec", ["II", "CS12", "CS34"], seconds=8.0)
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"), "--events", "bipolar",
+                 str(record)]) == 0
+    table = pd.read_csv(tmp_path / "out/rec.csv")
+    assert set(table["channel"]) == {"CS12", "CS34"}
+    assert table.groupby("channel").size().between(37, 39).all()  # 39 complexes 200 ms apart
