@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NEEDS_REAL_DATA = {"bench_preprocess.py"}
+NEEDS_REAL_DATA = {"bench_preprocess.py", "bench_detect_iafdb.py"}
 
 
 def main() -> int:

@@ -17,7 +17,7 @@ from signalrnn.errors import SignalrnnError
 from signalrnn.io.layout import Layout, snr_label
 
 # Where predict takes the events of a record from: its annotation file or a detector (detect.py).
-EVENT_SOURCES = ("annotations", "activations", "qrs", "sliding")
+EVENT_SOURCES = ("annotations", "activations", "bipolar", "qrs", "sliding")
 
 
 def cmd_resolve(config: dict, layout: Layout, args) -> None:
@@ -127,7 +127,7 @@ def cmd_predict(config: dict | None, layout: Layout | None, args) -> None:
     tracking_uri = args.tracking_uri or os.environ.get("MLFLOW_TRACKING_URI", "sqlite:///mlflow.db")
     trained = load_trained_model(args.model, tracking_uri)
     for record in args.records:
-        predict_record(trained, record, args.out, args.events)
+        predict_record(trained, record, args.out, args.events, args.channels)
 
 
 def cmd_map(config: dict, layout: Layout, args) -> None:
@@ -217,6 +217,9 @@ def _predict_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--out", required=True, help="output folder for <record>.pred and <record>.csv")
     sub.add_argument("--events", choices=EVENT_SOURCES,
                      help="where events come from (default: as in training, detected if annotated)")
+    sub.add_argument("--channels", type=lambda text: [c.strip() for c in text.split(",") if c.strip()],
+                     help="comma-separated record channels to classify, e.g. CS12,CS34 (default: those the "
+                          "model was trained for; surface ECG leads never, unless named)")
     sub.add_argument("--tracking-uri", help="MLflow store of models:/ URIs (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
     sub.add_argument("records", nargs="+", metavar="RECORD", help="WFDB record path without extension")
 

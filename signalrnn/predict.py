@@ -1,6 +1,8 @@
 """Annotate new recordings with a trained model: record -> filter -> events -> windows -> classes.
 
-Everything is preprocessed as in training, from the model's ``model.json``. Long records are
+Everything is preprocessed as in training, from the model's ``model.json``; a record sampled at
+another rate is resampled to the model's first, while the samples and times written stay at the
+record's own rate, so the annotations open over the original record. Long records are
 read, filtered and windowed in blocks of at most BLOCK_VALUES samples x channels (97 min of
 one channel at 360 Hz, 2 min of 16 channels at 1 kHz), each with MARGIN_S seconds of signal
 either side, so that the zero-phase filters see the same context as on the whole record; the
@@ -16,6 +18,7 @@ WFDB symbol (``V`` for the AAMI class VEB), else ``"`` (a note), and its class n
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +31,13 @@ import pandas as pd
 import wfdb
 from wfdb.io.annotation import ann_label_table
 
-from signalrnn.data.detect import activation_samples, qrs_samples, sliding_samples
+from signalrnn.data.detect import (
+    activation_samples,
+    bipolar_activation_samples,
+    qrs_samples,
+    sliding_samples,
+    surface_qrs_samples,
+)
 from signalrnn.errors import SignalrnnError
 from signalrnn.io.records import output_rate, read_annotation, read_header
 from signalrnn.io.tables import write_csv
@@ -124,25 +133,69 @@ def default_events(meta: dict) -> str:
     return meta["events"]["detector"] if source == "annotations" else source
 
 
-def model_channels(meta: dict, record_channels: list[str], where: str) -> list[str]:
+#: Names of surface ECG leads (limb, augmented and precordial leads, MIT-BIH's modified leads,
+#: "ECG..."): predict never reads them as electrograms unless they are named (``--channels``).
+SURFACE_LEADS = re.compile(r"(I|II|III|aVR|aVL|aVF|V[1-6]|MLI{1,3}|ECG.*)", re.IGNORECASE)
+
+
+def is_surface_lead(name: str) -> bool:
+    """True if the channel ``name`` is a surface ECG lead (SURFACE_LEADS), e.g. II, aVF, V1, ECG2."""
+    return SURFACE_LEADS.fullmatch(name.strip()) is not None
+
+
+def qrs_lead(channels: list[str]) -> str | None:
+    """The surface lead whose QRS complexes mark ventricular activation beside electrograms:
+    lead II if the record has it, else its first surface lead; None without one."""
+    leads = [c for c in channels if is_surface_lead(c)]
+    return "II" if "II" in leads else (leads[0] if leads else None)
+
+
+def model_channels(meta: dict, record_channels: list[str], where: str,
+                   named: list[str] | None = None) -> list[str]:
     """Channels of a record that predict reads, in the model's order; SignalrnnError if one is
-    missing. ``annotated``: every channel (each event reads its own)."""
+    missing.
+
+    ``named`` (``--channels``): exactly these record channels, which for a model of several
+    channels stand in for the model's own, in its order. Otherwise the channels the model was
+    trained for: its ``window.channels`` list, or ``record_channels`` of its training record for
+    ``all``; for ``annotated`` (one channel per event) those of its training record's channels
+    that this record has, without surface ECG leads (``is_surface_lead``) unless the model finds
+    its events with the QRS detector (an ECG model).
+    """
     choice = meta["window"]["channels"]
-    wanted = record_channels if choice == "annotated" else (
-        meta["record_channels"] if choice == "all" else choice)
-    missing = [c for c in wanted if c not in record_channels]
+    trained = meta["record_channels"] if choice in ("all", "annotated") else choice
+    if named is not None:
+        missing = [c for c in named if c not in record_channels]
+        if missing:
+            raise SignalrnnError(f"{where}: channel(s) {missing} named with --channels are not in the "
+                                 f"record (it has {record_channels}); name some of these")
+        if choice != "annotated" and len(named) != len(trained):
+            raise SignalrnnError(f"{where}: the model reads {len(trained)} channel(s) {trained} together; "
+                                 f"--channels names {len(named)}: name as many, in that order")
+        return list(named)
+    if choice == "annotated":
+        ecg_model = default_events(meta) == "qrs"
+        wanted = [c for c in record_channels if c in trained and (ecg_model or not is_surface_lead(c))]
+        if not wanted:
+            electrograms = [c for c in record_channels if not is_surface_lead(c)] or record_channels
+            raise SignalrnnError(f"{where}: none of the channels the model was trained on ({trained}) is in "
+                                 f"the record (it has {record_channels}); name the electrogram channels to "
+                                 f"classify with --channels, e.g. --channels {','.join(electrograms)}")
+        return wanted
+    missing = [c for c in trained if c not in record_channels]
     if missing:
         raise SignalrnnError(f"{where}: channel(s) {missing} that the model reads are not in the record "
-                             f"(it has {record_channels}); rename them in the header or pick another model")
-    return list(wanted)
+                             f"(it has {record_channels}); name the record's channels to read in their "
+                             f"place with --channels (in the model's order {trained}) or pick another model")
+    return list(trained)
 
 
-def check_rate(meta: dict, fs_hz: float, where: str) -> None:
-    """SignalrnnError unless the record's rate ``fs_hz`` is the model's or the model resamples."""
-    if meta["filter"]["resample_hz"] is None and fs_hz != meta["fs_hz"]:
-        raise SignalrnnError(f"{where}: sampled at {fs_hz:g} Hz, but the model was trained at "
-                             f"{meta['fs_hz']:g} Hz without resampling; resample the record to "
-                             f"{meta['fs_hz']:g} Hz or retrain with filter.resample_hz")
+def model_filter(meta: dict) -> dict:
+    """The model's filter settings, with every record resampled to the model's rate ``fs_hz``
+    first (scipy's polyphase ``resample_poly``, as ``filter.resample_hz`` does in training): a
+    record sampled at another rate than the training records is filtered, detected and windowed
+    at the rate the model knows. Event samples stay at the record's own rate."""
+    return {**meta["filter"], "resample_hz": meta["fs_hz"]}
 
 
 @dataclass(frozen=True)
@@ -159,16 +212,16 @@ class Block:
 def read_blocks(path: Path, header: wfdb.Record, channels: list[str], meta: dict,
                 filtered: bool = True, block_values: int = BLOCK_VALUES) -> Iterator[Block]:
     """The record at ``path`` (no extension) in blocks of at most ``block_values`` samples x
-    channels with MARGIN_S s either side, resampled and filtered as in training (or raw,
-    ``filtered=False``). Blocks are few and large because wfdb parses the header again for
-    every read (3 ms) and the filter is designed again for every block.
+    channels with MARGIN_S s either side, resampled to the model's rate and filtered as in
+    training (``model_filter``; or raw, ``filtered=False``). Blocks are few and large because
+    wfdb parses the header again for every read (3 ms) and the filter is designed again for
+    every block.
 
     Block edges fall on multiples of the resampling factor's denominator, so that every block's
     resampled samples line up with those of the whole record.
     """
     fs, n = float(header.fs), int(header.sig_len)
-    fs_out = output_rate(meta["filter"], fs)
-    step = resample_ratio(fs, fs_out).denominator
+    step = resample_ratio(fs, meta["fs_hz"]).denominator
     block = max(1, block_values // len(channels) // step) * step
     margin = int(np.ceil(MARGIN_S * fs / step)) * step
     index = [list(header.sig_name).index(c) for c in channels]
@@ -181,7 +234,7 @@ def read_blocks(path: Path, header: wfdb.Record, channels: list[str], meta: dict
             raise SignalrnnError(f"{path}: cannot read WFDB record ({type(exc).__name__}: {exc}); "
                                  "re-export or remove it") from None
         if filtered:
-            raw = preprocess(raw, fs, {"flat_ms": None, **meta["filter"]}).signal
+            raw = preprocess(raw, fs, {"flat_ms": None, **model_filter(meta)}).signal
         yield Block(start, stop, first, raw)
 
 
@@ -190,7 +243,10 @@ def record_events(meta: dict, path: Path, header: wfdb.Record, channels: list[st
     """Events of a record (columns sample, channel; samples at the record's rate) from ``source``."""
     fs, names = float(header.fs), list(header.sig_name)
     if source == "annotations":
-        return annotation_events(meta, path, names)
+        found = annotation_events(meta, path, names)
+        if meta["window"]["channels"] == "annotated":  # events on other channels are not classified
+            found = found[found["channel"].isin(channels)].reset_index(drop=True)
+        return found
     if source == "sliding":
         n_pre, n_post = window_samples(fs, meta["window"]["pre_ms"], meta["window"]["post_ms"])
         samples = sliding_samples(int(header.sig_len), n_pre, n_post,
@@ -203,15 +259,22 @@ def record_events(meta: dict, path: Path, header: wfdb.Record, channels: list[st
                                  f"{names}); pick a model trained on this lead")
     else:
         detect_on = channels if meta["window"]["channels"] == "annotated" else channels[:1]
+    lead = qrs_lead(names) if source == "bipolar" else None  # where the ventricles activate
+    read = detect_on + ([lead] if lead and lead not in detect_on else [])
     found = []
-    for block in read_blocks(path, header, detect_on, meta, filtered=source == "activations"):
-        rate = fs if source == "qrs" else output_rate(meta["filter"], fs)
+    # XQRS and the bipolar detector filter the raw record themselves; activations are found on
+    # the signal as the model sees it.
+    for block in read_blocks(path, header, read, meta, filtered=source == "activations"):
+        rate = meta["fs_hz"] if source == "activations" else fs
+        qrs = surface_qrs_samples(np.nan_to_num(block.signal[:, read.index(lead)]), rate) if lead else None
         for i, channel in enumerate(detect_on):
+            signal = np.nan_to_num(block.signal[:, i])
             if source == "qrs":
                 local = qrs_samples(block.signal[:, i], fs)
+            elif source == "bipolar":
+                local = bipolar_activation_samples(signal, rate, qrs)
             else:
-                local = activation_samples(np.nan_to_num(block.signal[:, i]), rate,
-                                           meta["events"]["refractory_ms"])
+                local = activation_samples(signal, rate, meta["events"]["refractory_ms"])
             samples = block.first + np.round(local * fs / rate).astype(int)
             samples = samples[(samples >= block.start) & (samples < block.stop)]
             found.append(pd.DataFrame({"sample": samples, "channel": channel}))
@@ -266,7 +329,7 @@ def record_windows(meta: dict, path: Path, header: wfdb.Record, channels: list[s
     the record on usable signal, read block by block into a memory map at ``scratch`` (memory
     stays bounded on long records), and the rows of ``events`` they belong to."""
     fs = float(header.fs)
-    fs_out = output_rate(meta["filter"], fs)
+    fs_out = meta["fs_hz"]
     n_pre, n_post = window_samples(fs_out, meta["window"]["pre_ms"], meta["window"]["post_ms"])
     chans = channel_indices(events, channels, "annotated" if meta["window"]["channels"] == "annotated"
                             else "all", path.name)
@@ -299,16 +362,17 @@ def annotation_labels(meta: dict, classes: list[str], rhythm: bool) -> tuple[lis
 
 
 def predict_record(trained: TrainedModel, path: str | Path, out_dir: str | Path,
-                   events: str | None = None) -> pd.DataFrame:
+                   events: str | None = None, channels: list[str] | None = None) -> pd.DataFrame:
     """Classify the events of the WFDB record at ``path`` (no extension); write ``<record>.pred``
     (WFDB annotations) and ``<record>.csv`` to ``out_dir``; return the table.
 
     ``events``: one of cli.EVENT_SOURCES; None = as in training (``default_events``).
+    ``channels``: the record's channels to classify (``--channels``); None = those the model was
+    trained for (``model_channels``).
     """
     path, out_dir, meta = Path(path), Path(out_dir), trained.meta
     header = read_header(path.parent, path.name)
-    check_rate(meta, float(header.fs), f"{path}.hea")
-    channels = model_channels(meta, list(header.sig_name), f"{path}.hea")
+    channels = model_channels(meta, list(header.sig_name), f"{path}.hea", channels)
     source = events or default_events(meta)
     table = record_events(meta, path, header, channels, source)
     probs = classify(trained, path, header, channels, table)

@@ -16,7 +16,9 @@ from signalrnn.cli import main
 from signalrnn.config.load import load_config, validate_config
 from signalrnn.data.detect import activation_samples
 from signalrnn.data.simulate import channel_names, simulate_dataset
-from signalrnn.predict import read_blocks, untrained_model
+from signalrnn.errors import SignalrnnError
+from signalrnn.measures.spectral import dominant_frequency
+from signalrnn.predict import model_channels, read_blocks, untrained_model
 from signalrnn.preprocessing.filters import preprocess
 from signalrnn.preprocessing.window import RR_COLUMNS
 from tests.helpers import ROOT, snakemake, trimmed_copy, write_yaml
@@ -126,7 +128,7 @@ def test_blocks_filter_like_the_whole_record(tmp_path):
                 "notch_q": 30, "baseline_ms": 200.0, "envelope_hz": None, "flat_ms": 100}
     header = wfdb.rdheader(str(tmp_path / "long"))
     whole = preprocess(wfdb.rdrecord(str(tmp_path / "long")).p_signal, fs, settings).signal
-    blocks = list(read_blocks(tmp_path / "long", header, ["A", "B"], {"filter": settings},
+    blocks = list(read_blocks(tmp_path / "long", header, ["A", "B"], {"filter": settings, "fs_hz": 250.0},
                               block_values=2 * block_s * 1000))
     assert len(blocks) == 3
     for block in blocks:
@@ -203,15 +205,6 @@ def predict_error(capsys, *args: str) -> str:
     return errors[0]
 
 
-def test_a_record_at_another_rate_is_refused(real_data, tmp_path, capsys):
-    model = saved_untrained_model(tmp_path, ROOT / "configs/default.yaml", real_data / "iafdb/iaf1_ivc")
-    meta = json.loads((tmp_path / "model.json").read_text())
-    assert meta["filter"]["resample_hz"] is None
-    data = trimmed_copy(real_data / "mitdb-ds1", ["101"], tmp_path / "data", 10)
-    message = predict_error(capsys, "--model", str(model), "--out", str(tmp_path), str(data / "101"))
-    assert "sampled at 360 Hz" in message and "resample" in message
-
-
 def test_a_record_without_the_models_channels_is_refused(real_data, iafdb_model, tmp_path, capsys):
     data = trimmed_copy(real_data / "mitdb-ds1", ["101"], tmp_path / "data", 10)
     message = predict_error(capsys, "--model", str(iafdb_model), "--out", str(tmp_path), str(data / "101"))
@@ -232,3 +225,129 @@ def test_a_corrupt_model_file_is_refused(tmp_path, capsys):
     (tmp_path / "model.json").write_text("{}")
     message = predict_error(capsys, "--model", str(tmp_path / "model.keras"), "--out", str(tmp_path), "rec")
     assert "cannot load the model" in message
+
+
+def write_egm_record(folder: Path, name: str, channels: list[str], fs_hz: float = 1000.0,
+                     seconds: float = 4.0) -> Path:
+    """A record of biphasic activations every 200 ms on each channel (offset by 7 ms from one
+    channel to the next) in white noise, the same continuous signal at any ``fs_hz``."""
+    t = np.arange(int(seconds * fs_hz)) / fs_hz
+    noise = np.random.default_rng(0).normal(size=(int(seconds * 1000), len(channels))) * 0.01
+    signal = np.stack([np.interp(t, np.arange(len(noise)) / 1000, column) for column in noise.T], axis=1)
+    for i in range(len(channels)):
+        for onset in np.arange(0.1 + 0.007 * i, seconds - 0.1, 0.2):
+            signal[:, i] -= (t - onset) / 0.002 * np.exp(-0.5 * ((t - onset) / 0.002) ** 2)
+    wfdb.wrsamp(name, fs=fs_hz, units=["mV"] * len(channels), sig_name=channels, p_signal=signal,
+                fmt=["32"] * len(channels), adc_gain=[1e5] * len(channels), baseline=[0] * len(channels),
+                write_dir=str(folder))
+    return folder / name
+
+
+def default_model_for(folder: Path, channels: list[str]) -> Path:
+    """An untrained model of configs/default.yaml (one electrode per event, 1 kHz) whose
+    training record had ``channels``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return saved_untrained_model(folder, ROOT / "configs/default.yaml",
+                                 write_egm_record(folder, "trained_on", channels))
+
+
+def test_surface_ecg_leads_are_never_classified_as_electrograms_by_default(tmp_path):
+    channels = ["II", "V1", "aVF", "CS12", "CS34"]
+    model = default_model_for(tmp_path / "model", channels)
+    record = write_egm_record(tmp_path, "rec", channels)
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"), str(record)]) == 0
+    table = pd.read_csv(tmp_path / "out/rec.csv")
+    assert set(table["channel"]) == {"CS12", "CS34"}
+    assert table.groupby("channel").size().between(15, 25).all()  # 19 activations on each
+
+
+def test_channels_named_with_the_option_are_the_only_ones_classified(tmp_path):
+    model = default_model_for(tmp_path / "model", ["A01", "A02"])
+    record = write_egm_record(tmp_path, "rec", ["II", "CS12", "CS34"])
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"), "--channels", "CS34",
+                 str(record)]) == 0
+    assert set(pd.read_csv(tmp_path / "out/rec.csv")["channel"]) == {"CS34"}
+
+
+def test_a_record_without_the_models_electrodes_is_refused_naming_the_option(tmp_path, capsys):
+    model = default_model_for(tmp_path / "model", ["A01", "A02"])
+    record = write_egm_record(tmp_path, "rec", ["II", "CS12", "CS34"])
+    message = predict_error(capsys, "--model", str(model), "--out", str(tmp_path / "out"), str(record))
+    assert "['A01', 'A02']" in message and "--channels CS12,CS34" in message
+
+
+def test_a_channel_named_with_the_option_must_be_in_the_record(tmp_path, capsys):
+    model = default_model_for(tmp_path / "model", ["A01"])
+    record = write_egm_record(tmp_path, "rec", ["CS12"])
+    message = predict_error(capsys, "--model", str(model), "--out", str(tmp_path / "out"),
+                            "--channels", "CS12,CS99", str(record))
+    assert "['CS99']" in message and "--channels" in message
+
+
+def catheter_meta(choice) -> dict:
+    return {"window": {"channels": choice}, "record_channels": ["II", "CS12", "CS34"],
+            "events": {"source": "sliding", "detector": "activations"}}
+
+
+def test_a_model_of_several_channels_reads_the_named_channels_in_their_place():
+    meta = catheter_meta(["CS12", "CS34"])
+    assert model_channels(meta, ["II", "CS12", "CS34"], "rec") == ["CS12", "CS34"]
+    assert model_channels(meta, ["ABL1", "ABL2"], "rec", ["ABL2", "ABL1"]) == ["ABL2", "ABL1"]
+    with pytest.raises(SignalrnnError, match="reads 2 channel"):
+        model_channels(meta, ["ABL1", "ABL2"], "rec", ["ABL1"])
+    with pytest.raises(SignalrnnError, match=r"\['CS12', 'CS34'\].*--channels"):
+        model_channels(meta, ["ABL1", "ABL2"], "rec")
+
+
+def test_an_ecg_model_of_one_lead_per_event_keeps_its_surface_leads():
+    meta = catheter_meta("annotated") | {"events": {"source": "annotations", "detector": "qrs"}}
+    assert model_channels(meta, ["II", "CS12"], "rec") == ["II", "CS12"]
+    electrogram_model = catheter_meta("annotated")
+    assert model_channels(electrogram_model, ["II", "CS12"], "rec") == ["CS12"]
+
+
+def test_a_record_at_twice_the_models_rate_is_resampled_to_the_same_events_and_classes(tmp_path):
+    model = default_model_for(tmp_path / "model", ["CS12", "CS34"])  # trained at 1 kHz
+    for fs_hz, name in ((1000.0, "at_1khz"), (2000.0, "at_2khz")):
+        record = write_egm_record(tmp_path, name, ["CS12", "CS34"], fs_hz=fs_hz)
+        assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"), str(record)]) == 0
+    same, double = (pd.read_csv(tmp_path / f"out/{name}.csv") for name in ("at_1khz", "at_2khz"))
+    assert len(same) == len(double) > 30
+    assert (double["channel"] == same["channel"]).all()
+    assert np.abs(double["sample"] / 2 - same["sample"]).max() <= 1  # within one sample at 1 kHz
+    assert np.abs(double["time_s"] - same["time_s"]).max() <= 0.001  # times at the record's own rate
+    assert wfdb.rdann(str(tmp_path / "out/at_2khz"), "pred").sample.tolist() == double["sample"].tolist()
+    probabilities = double.filter(like="p_").to_numpy() - same.filter(like="p_").to_numpy()
+    print(f"largest probability difference {np.abs(probabilities).max():.4f}, "
+          f"classes agree on {(double['class'] == same['class']).mean():.3f}")
+    assert (double["class"] == same["class"]).mean() >= 0.9 and np.abs(probabilities).max() < 0.05
+
+
+def test_a_model_whose_detector_is_bipolar_finds_one_event_per_complex_of_an_intracardiac_record(
+        real_data, tmp_path):
+    bipoles = ["CS12", "CS34", "CS56", "CS78", "CS90"]
+    model = default_model_for(tmp_path / "model", bipoles)
+    meta = json.loads(model.with_name("model.json").read_text())
+    meta["events"]["detector"] = "bipolar"  # as a model trained on bipolar electrograms would say
+    model.with_name("model.json").write_text(json.dumps(meta))
+    data = trimmed_copy(real_data / "iafdb", ["iaf5_tva"], tmp_path / "data", 30)
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"),
+                 str(data / "iaf5_tva")]) == 0
+    table = pd.read_csv(tmp_path / "out/iaf5_tva.csv")
+    assert set(table["channel"]) == set(bipoles)  # not the surface leads I, II, aVF
+    record = wfdb.rdrecord(str(data / "iaf5_tva"))
+    for channel, part in table.groupby("channel"):
+        df_hz = dominant_frequency(record.p_signal[:, record.sig_name.index(channel)], record.fs)
+        rate = len(part) / 29  # windows of 40 + 80 ms fit all but the record's ends
+        print(f"iaf5_tva {channel}: {rate:.2f} events/s, DF {df_hz:.2f} Hz")
+        assert abs(rate / df_hz - 1) <= 0.25
+
+
+def test_bipolar_events_of_a_constructed_record_come_once_per_complex(tmp_path):
+    model = default_model_for(tmp_path / "model", ["CS12", "CS34"])
+    record = write_egm_record(tmp_path, "rec", ["II", "CS12", "CS34"], seconds=8.0)
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"), "--events", "bipolar",
+                 str(record)]) == 0
+    table = pd.read_csv(tmp_path / "out/rec.csv")
+    assert set(table["channel"]) == {"CS12", "CS34"}
+    assert table.groupby("channel").size().between(37, 39).all()  # 39 complexes 200 ms apart
