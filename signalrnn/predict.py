@@ -8,7 +8,9 @@ one channel at 360 Hz, 2 min of 16 channels at 1 kHz), each with MARGIN_S second
 either side, so that the zero-phase filters see the same context as on the whole record; the
 windows wait in a scratch memory map for the model, so memory stays bounded. Per record,
 ``<out>/<record>.pred`` holds one WFDB annotation per event and ``<out>/<record>.csv`` the
-sample, time, channel, class and every class probability.
+sample, time, channel, class, every class probability, and the peak-to-peak amplitude of the
+event's filtered window with the ``units`` its channel has in the header (``mV``, or ``NU`` for
+an uncalibrated recording such as IAFDB's).
 
 Annotation symbols: a rhythm model (sliding windows) writes WFDB rhythm annotations, ``+`` with
 the aux note ``(<class>``; otherwise each event gets the first of its class's codes that is a
@@ -294,10 +296,11 @@ def annotation_events(meta: dict, path: Path, names: list[str]) -> pd.DataFrame:
 
 
 def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: list[str],
-             events: pd.DataFrame, batch_size: int = 256) -> np.ndarray:
+             events: pd.DataFrame, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """Class probabilities (n_events, n_classes) of ``events``, after the model's premature gate
-    if it has one; NaN rows for events whose window runs past either end of the record or touches
-    missing or flat signal.
+    if it has one, and the peak-to-peak amplitude of each event's filtered window (record units);
+    NaN for events whose window runs past either end of the record or touches missing or flat
+    signal.
 
     All windows are gathered first (``record_windows``), so that with
     ``window.median_difference`` the record's median window is known before the model runs, as
@@ -307,8 +310,11 @@ def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: l
     features = (rr_features(events["sample"].to_numpy(), float(header.fs), meta["window"]["rr_local_beats"],
                             meta["window"]["rr_short_beats"]) if meta["features"] else None)
     probs = np.full((len(events), len(meta["classes"])), np.nan, dtype=np.float32)
+    amplitude = np.full(len(events), np.nan)
     with tempfile.TemporaryDirectory(prefix="signalrnn-predict-") as scratch:
-        rows, windows = record_windows(meta, path, header, channels, events, Path(scratch) / "windows.npy")
+        rows, windows, peak_to_peak = record_windows(meta, path, header, channels, events,
+                                                     Path(scratch) / "windows.npy")
+        amplitude[rows] = peak_to_peak
         usual = median_window(windows) if meta["window"]["median_difference"] and len(rows) else None
         print(f"predict: {path.name}: classifying {len(rows)} windows", flush=True)
         for start in range(0, len(rows), batch_size):
@@ -320,14 +326,15 @@ def classify(trained: TrainedModel, path: Path, header: wfdb.Record, channels: l
     if meta.get("premature_gate"):
         probs = apply_premature_gate(probs, features[:, RR_COLUMNS.index(PREMATURITY)],
                                      meta["premature_gate"], meta["classes"])
-    return probs
+    return probs, amplitude
 
 
 def record_windows(meta: dict, path: Path, header: wfdb.Record, channels: list[str],
-                   events: pd.DataFrame, scratch: Path) -> tuple[np.ndarray, np.ndarray]:
+                   events: pd.DataFrame, scratch: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The normalised windows (n, samples, channels) of the ``events`` whose window lies inside
     the record on usable signal, read block by block into a memory map at ``scratch`` (memory
-    stays bounded on long records), and the rows of ``events`` they belong to."""
+    stays bounded on long records), the rows of ``events`` they belong to, and each window's
+    peak-to-peak amplitude on its first channel after filtering, in the record's units."""
     fs = float(header.fs)
     fs_out = meta["fs_hz"]
     n_pre, n_post = window_samples(fs_out, meta["window"]["pre_ms"], meta["window"]["post_ms"])
@@ -335,7 +342,7 @@ def record_windows(meta: dict, path: Path, header: wfdb.Record, channels: list[s
                             else "all", path.name)
     windows = np.lib.format.open_memmap(scratch, mode="w+", dtype=np.float32,
                                         shape=(len(events), n_pre + n_post, chans.shape[1]))
-    samples, found, n_found = events["sample"].to_numpy(), [], 0
+    samples, found, peak_to_peak, n_found = events["sample"].to_numpy(), [], [], 0
     for block in read_blocks(path, header, channels, meta):
         rows = np.flatnonzero((samples >= block.start) & (samples < block.stop))
         centres = np.round(samples[rows] * fs_out / fs).astype(int) - round(block.first * fs_out / fs)
@@ -343,13 +350,15 @@ def record_windows(meta: dict, path: Path, header: wfdb.Record, channels: list[s
         rows, centres = rows[inside], centres[inside]
         usable = usable_windows(block.signal, centres, chans[rows], n_pre, n_post)
         rows, centres = rows[usable], centres[usable]
-        windows[n_found:n_found + len(rows)] = normalize(
-            extract_windows(block.signal, centres, chans[rows], n_pre, n_post), meta["window"]["normalize"])
+        filtered = extract_windows(block.signal, centres, chans[rows], n_pre, n_post)
+        peak_to_peak.append(np.ptp(filtered[:, :, 0], axis=1))
+        windows[n_found:n_found + len(rows)] = normalize(filtered, meta["window"]["normalize"])
         found.append(rows)
         n_found += len(rows)
         print(f"predict: {path.name}: {block.stop / fs / 60:.1f} of {header.sig_len / fs / 60:.1f} min read, "
               f"{int((samples < block.stop).sum())} events", flush=True)
-    return np.concatenate([np.zeros(0, dtype=int), *found]), windows[:n_found]
+    return (np.concatenate([np.zeros(0, dtype=int), *found]), windows[:n_found],
+            np.concatenate([np.zeros(0), *peak_to_peak]))
 
 
 def annotation_labels(meta: dict, classes: list[str], rhythm: bool) -> tuple[list[str], list[str]]:
@@ -375,15 +384,19 @@ def predict_record(trained: TrainedModel, path: str | Path, out_dir: str | Path,
     channels = model_channels(meta, list(header.sig_name), f"{path}.hea", channels)
     source = events or default_events(meta)
     table = record_events(meta, path, header, channels, source)
-    probs = classify(trained, path, header, channels, table)
+    probs, peak_to_peak = classify(trained, path, header, channels, table)
     kept = ~np.isnan(probs).any(axis=1)
-    table, probs = table[kept].reset_index(drop=True), probs[kept]
+    table, probs, peak_to_peak = table[kept].reset_index(drop=True), probs[kept], peak_to_peak[kept]
     classes = meta["classes"]
     predicted = [classes[i] for i in probs.argmax(axis=1)]
+    units = dict(zip(header.sig_name, header.units, strict=True))
     table = table.assign(time_s=(table["sample"] / float(header.fs)).round(4), **{"class": predicted},
-                         **{f"p_{c}": probs[:, i].round(4) for i, c in enumerate(classes)})
+                         **{f"p_{c}": probs[:, i].round(4) for i, c in enumerate(classes)},
+                         peak_to_peak=peak_to_peak.round(4),
+                         units=[units.get(c, units[channels[0]]) for c in table["channel"]])
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(table[["sample", "time_s", "channel", "class", *[f"p_{c}" for c in classes]]],
+    write_csv(table[["sample", "time_s", "channel", "class", *[f"p_{c}" for c in classes],
+                     "peak_to_peak", "units"]],
               out_dir / f"{path.name}.csv")
     write_annotations(meta, table, header, out_dir, path.name, rhythm=source == "sliding")
     counts = table["class"].value_counts().to_dict()

@@ -228,7 +228,7 @@ def test_a_corrupt_model_file_is_refused(tmp_path, capsys):
 
 
 def write_egm_record(folder: Path, name: str, channels: list[str], fs_hz: float = 1000.0,
-                     seconds: float = 4.0) -> Path:
+                     seconds: float = 4.0, units: str = "mV") -> Path:
     """A record of biphasic activations every 200 ms on each channel (offset by 7 ms from one
     channel to the next) in white noise, the same continuous signal at any ``fs_hz``."""
     t = np.arange(int(seconds * fs_hz)) / fs_hz
@@ -237,7 +237,7 @@ def write_egm_record(folder: Path, name: str, channels: list[str], fs_hz: float 
     for i in range(len(channels)):
         for onset in np.arange(0.1 + 0.007 * i, seconds - 0.1, 0.2):
             signal[:, i] -= (t - onset) / 0.002 * np.exp(-0.5 * ((t - onset) / 0.002) ** 2)
-    wfdb.wrsamp(name, fs=fs_hz, units=["mV"] * len(channels), sig_name=channels, p_signal=signal,
+    wfdb.wrsamp(name, fs=fs_hz, units=[units] * len(channels), sig_name=channels, p_signal=signal,
                 fmt=["32"] * len(channels), adc_gain=[1e5] * len(channels), baseline=[0] * len(channels),
                 write_dir=str(folder))
     return folder / name
@@ -259,6 +259,16 @@ def test_surface_ecg_leads_are_never_classified_as_electrograms_by_default(tmp_p
     table = pd.read_csv(tmp_path / "out/rec.csv")
     assert set(table["channel"]) == {"CS12", "CS34"}
     assert table.groupby("channel").size().between(15, 25).all()  # 19 activations on each
+
+
+def test_the_csv_gives_each_potentials_amplitude_in_the_units_of_the_record_header(tmp_path):
+    model = default_model_for(tmp_path / "model", ["CS12", "CS34"])
+    record = write_egm_record(tmp_path, "rec", ["CS12", "CS34"], units="NU")  # uncalibrated
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"), str(record)]) == 0
+    table = pd.read_csv(tmp_path / "out/rec.csv")
+    assert set(table["units"]) == {"NU"}
+    # a biphasic deflection of peak-to-peak 2 x exp(-1/2) = 1.21 units, somewhat less after the band-pass
+    assert table["peak_to_peak"].between(0.6, 1.3).all()
 
 
 def test_channels_named_with_the_option_are_the_only_ones_classified(tmp_path):
