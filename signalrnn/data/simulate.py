@@ -213,8 +213,9 @@ def activation_times_ms(profile: dict, sim: dict, positions: np.ndarray, duratio
     return times
 
 
-def _zone_probabilities(profile: dict, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per electrode: probability of a double potential (block line) and of fractionation."""
+def zone_probabilities(profile: dict, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per electrode at ``positions`` (mm): probability of a double potential (the patient's block
+    line) and of fractionation (its zone); the maps' truth (``evaluation.maps``) reads them too."""
     angle = profile["block_angle_rad"]
     normal = np.array([-np.sin(angle), np.cos(angle)])
     to_line = (positions - profile["block_point_mm"]) @ normal
@@ -249,7 +250,7 @@ def potentials(profile: dict, sim: dict, positions: np.ndarray, times_ms: np.nda
     """
     cycle, channel = np.nonzero((times_ms >= 0) & (times_ms < duration_ms))
     m, shape = len(channel), (len(channel), MAX_DEFLECTIONS + 1)
-    p_double, p_frac = _zone_probabilities(profile, positions)
+    p_double, p_frac = zone_probabilities(profile, positions)
     draw = rng.random(m)
     mechanism = np.where(draw < p_double[channel], 1,
                          np.where(draw < (p_double + p_frac)[channel], 2, 0))

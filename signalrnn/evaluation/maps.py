@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from signalrnn.data.simulate import (
-    _zone_probabilities,
     channel_names,
     electrode_positions_mm,
     patient_profile,
     record_numbers,
+    zone_probabilities,
 )
 from signalrnn.errors import SignalrnnError
 from signalrnn.mapping.geometry import ElectrodeLayout
@@ -58,7 +58,7 @@ def expected_shares(sim: dict, record: str) -> tuple[np.ndarray, np.ndarray]:
     (its block line) and of fractionated potentials (its zone)."""
     patient, _ = record_numbers(record)
     positions = electrode_positions_mm(sim["array_shape"], sim["electrode_spacing_mm"])
-    return _zone_probabilities(patient_profile(sim, patient), positions)
+    return zone_probabilities(patient_profile(sim, patient), positions)
 
 
 def score_maps(estimated: RecordingMaps, truth: RecordingMaps, sim: dict, record: str) -> dict[str, float]:
