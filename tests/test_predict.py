@@ -118,6 +118,15 @@ def test_a_registered_model_predicts_through_its_models_uri(predicted_run, tmp_p
         pd.read_csv(project / "results/tiny/predict/p01_r1.csv"))
 
 
+def test_the_predict_rule_passes_the_channels_of_the_config(tiny_run):
+    tiny = yaml.safe_load((tiny_run / "configs/tiny.yaml").read_text())
+    predict = {"records_dir": "data/tiny-egm", "records": ["p01_r1"], "channels": ["A01", "A02"]}
+    config = write_yaml(tiny_run / "configs/tiny_channels.yaml", {**tiny, "predict": predict})
+    result = snakemake(tiny_run, "--configfile", str(config), "--dry-run", "--printshellcmds")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "signalrnn predict" in result.stdout and "--channels A01,A02" in result.stdout
+
+
 def test_blocks_filter_like_the_whole_record(tmp_path):
     fs, n, block_s = 1000.0, 150_000, 60  # 2.5 blocks of 60 s
     rng = np.random.default_rng(0)

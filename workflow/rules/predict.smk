@@ -20,6 +20,7 @@ rule predict:
         out=lambda wildcards, output: Path(output.table).parent,
         record=lambda wildcards: f"{PREDICT['records_dir']}/{wildcards.record}",
         events=f"--events {PREDICT['events']}" if PREDICT["events"] else "",
+        channels=f"--channels {shlex.quote(','.join(PREDICT['channels']))}" if PREDICT["channels"] else "",
         tracking_uri=CONFIG["mlflow"]["tracking_uri"],
     log:
         OUT.log("predict/{record}"),
@@ -28,5 +29,5 @@ rule predict:
     conda:
         CONDA_ENV
     shell:
-        "signalrnn predict --model {params.model} --out {params.out} {params.events} "
+        "signalrnn predict --model {params.model} --out {params.out} {params.events} {params.channels} "
         "--tracking-uri {params.tracking_uri} {params.record} > {log} 2>&1"
