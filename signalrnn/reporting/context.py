@@ -81,7 +81,7 @@ def report_context(config: dict, layout: Layout) -> dict:
         "folds": fold_table(metrics) if "folds" in metrics else None,
         "operating_points": pd.read_csv(layout.table("operating_points")).drop(columns="threshold"),
         "calibration": calibration_table(metrics["calibration"]),
-        "per_patient": pd.read_csv(layout.table("per_patient")),
+        "per_patient": per_patient,
         "per_record": pd.read_csv(layout.table("per_record")),
         # Absent for pooled folds, whose windows went through different models.
         "hidden_states": hidden_states if hidden_states.is_file() else None,
