@@ -137,17 +137,27 @@ def event_codes(config: dict, record: str, header: wfdb.Record, ann: wfdb.Annota
         field = ann.symbol if cfg["source"] == "symbol" else ann.aux_note
         return [(c or "").strip() for c in (field or [""] * len(samples))]
     if cfg["source"] == "rhythm":
-        n_pre, n_post = window_samples(float(header.fs), config["window"]["pre_ms"],
-                                       config["window"]["post_ms"])
-        return rhythm_codes(samples, n_pre, n_post, *rhythm_changes(ann))
-    if cfg["source"] == "header":
-        code = header_code(header.comments or [], cfg["header_pattern"], code_source(config, record))
-    elif record in table:
-        code = table[record]
-    else:
+        change_samples, change_codes = rhythm_changes(ann)
+        if len(change_samples) or cfg["rhythm_fallback"] is None:
+            n_pre, n_post = window_samples(float(header.fs), config["window"]["pre_ms"],
+                                           config["window"]["post_ms"])
+            return rhythm_codes(samples, n_pre, n_post, change_samples, change_codes)
+        return [record_code(config, record, header, table, cfg["rhythm_fallback"])] * len(samples)
+    return [record_code(config, record, header, table, cfg["source"])] * len(samples)
+
+
+def record_code(config: dict, record: str, header: wfdb.Record, table: dict[str, str] | None,
+                source: str) -> str:
+    """The one code of a whole record, from its header comments (``source`` header, through
+    annotation.header_pattern) or its row of annotation.table (``source`` table)."""
+    cfg = config["annotation"]
+    if source == "header":
+        return header_code(header.comments or [], cfg["header_pattern"],
+                           f"{Path(config['data_dir']) / record}.hea")
+    if record not in table:
         raise SignalrnnError(f"{cfg['table']}: no row for record {record!r}; add one or drop the "
                              "record from records")
-    return [code] * len(samples)
+    return table[record]
 
 
 def code_source(config: dict, record: str) -> str:
@@ -176,7 +186,8 @@ def record_events(config: dict, record: str, table: dict[str, str] | None = None
 def annotated_records(config: dict) -> Iterator[tuple[str, pd.DataFrame]]:
     """(record, its event table) for every record the config uses, in record order."""
     table_path = config["annotation"]["table"]
-    table = label_table(table_path) if config["annotation"]["source"] == "table" else None
+    by_table = "table" in (config["annotation"]["source"], config["annotation"]["rhythm_fallback"])
+    table = label_table(table_path) if by_table else None
     for record in record_names(config):
         events = record_events(config, record, table)
         print(f"annotate: {record}: {len(events)} events "

@@ -206,3 +206,29 @@ def test_qrs_events_label_detected_beats_of_a_real_record(real_data, tmp_path):
     n_beats = sum(s in {"N", "V"} for s in beats.symbol)
     assert abs(len(events) - n_beats) <= 2
     assert set(events["label"]) == {"bigeminy"} and set(events["channel"]) == {"MLII"}
+
+
+def test_a_record_without_rhythm_notes_takes_its_rhythm_from_its_header(tmp_path):
+    # CPSC 2021: AF records carry rhythm notes; non-AF records only the header comment
+    write_rhythm_record(tmp_path, "af1", [(0, "(AFIB")])
+    write_plain_record(tmp_path, "sinus1", comments=["non atrial fibrillation"])
+    wfdb.wrann("sinus1", "atr", np.array([100]), symbol=["N"], fs=100, write_dir=str(tmp_path))
+    annotation = {"source": "rhythm", "rhythm_fallback": "header",
+                  "header_pattern": "(non atrial fibrillation)",
+                  "classes": {"AF": ["(AFIB"], "non-AF": ["non atrial fibrillation"]}}
+    config = validate_config({"name": "t", "data_dir": str(tmp_path), "annotation": annotation,
+                              "events": {"source": "sliding", "step_ms": 500},
+                              "window": ONE_SECOND_WINDOWS})
+    events = annotate_records(config)
+    assert set(events.loc[events["record"] == "af1", "label"]) == {"AF"}
+    assert set(events.loc[events["record"] == "sinus1", "label"]) == {"non-AF"}
+    assert (events["record"] == "sinus1").sum() == 19  # 1 s windows every 0.5 s over 10 s
+
+
+def test_without_a_fallback_a_record_without_rhythm_notes_gives_no_windows(tmp_path):
+    write_plain_record(tmp_path, "sinus1", comments=["non atrial fibrillation"])
+    wfdb.wrann("sinus1", "atr", np.array([100]), symbol=["N"], fs=100, write_dir=str(tmp_path))
+    config = validate_config({"name": "t", "data_dir": str(tmp_path), "annotation": RHYTHM,
+                              "events": {"source": "sliding", "step_ms": 500},
+                              "window": ONE_SECOND_WINDOWS})
+    assert annotate_records(config).empty
