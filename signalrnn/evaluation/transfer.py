@@ -7,6 +7,8 @@ labels for anything but the final AF-against-flutter contrast:
 - :func:`class_shares`: the share of each class among a patient's potentials;
 - :func:`rate_agreement`: detections per channel-second against the channel's dominant frequency
   (DF, Hz), the share of channel-recordings within a relative tolerance;
+- :func:`segment_bounds`, :func:`segment_shares`: a segment is :data:`SEGMENT_S` seconds of one
+  channel; its fractionated share is that of the potentials detected inside it;
 - :func:`spearman`: rank correlation of the per-segment fractionated share with a clinical index
   (CFE-mean, ICL, organisation index, entropy; :mod:`signalrnn.measures`);
 - :func:`contrast_by_patient_bootstrap`: the ratio of median fractionated shares of two patient
@@ -31,6 +33,39 @@ def class_shares(labels: Sequence[str], classes: Sequence[str]) -> dict[str, flo
     values, counts = np.unique(np.asarray(labels, dtype=str), return_counts=True)
     found = dict(zip(values.tolist(), counts.tolist(), strict=True))
     return {c: found.get(c, 0) / n for c in classes}
+
+
+SEGMENT_S = 5.0
+"""Length of one segment (s) of one channel: within NavX's 5-8 s and two CARTO 2.5-s windows."""
+
+
+def segment_bounds(n_samples: int, fs_hz: float, segment_s: float = SEGMENT_S) -> list[tuple[int, int]]:
+    """Consecutive, non-overlapping ``(start, stop)`` sample ranges of ``segment_s`` seconds.
+
+    The tail shorter than one segment is dropped, so every segment has the same length.
+    """
+    length = int(round(segment_s * fs_hz))
+    if length <= 0:
+        raise ValueError(f"segment_s={segment_s} s at {fs_hz} Hz gives no samples; use a positive length")
+    return [(start, start + length) for start in range(0, n_samples - length + 1, length)]
+
+
+def segment_shares(
+    event_samples: Sequence[int],
+    labels: Sequence[str],
+    bounds: Sequence[tuple[int, int]],
+    target: str = "fractionated",
+) -> list[float]:
+    """Share (0-1) of ``target`` among the potentials whose sample lies in each segment (NaN if none)."""
+    at = np.asarray(event_samples, dtype=np.int64)
+    is_target = np.asarray(labels, dtype=str) == target
+    if at.shape != is_target.shape:
+        raise ValueError(f"event_samples has {at.size} values but labels {is_target.size}")
+    shares = []
+    for start, stop in bounds:
+        inside = (at >= start) & (at < stop)
+        shares.append(float(is_target[inside].mean()) if inside.any() else float("nan"))
+    return shares
 
 
 def rate_agreement(

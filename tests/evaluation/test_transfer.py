@@ -8,6 +8,8 @@ from signalrnn.evaluation.transfer import (
     class_shares,
     contrast_by_patient_bootstrap,
     rate_agreement,
+    segment_bounds,
+    segment_shares,
     spearman,
 )
 
@@ -53,3 +55,14 @@ def test_contrast_is_the_ratio_of_group_medians_with_an_interval_around_it():
 def test_contrast_names_a_patient_without_a_share():
     with pytest.raises(ValueError, match="patient\\(s\\) 9"):
         contrast_by_patient_bootstrap({"1": 0.3}, ["1"], ["9"])
+
+
+def test_segments_are_five_second_blocks_and_drop_the_short_tail():
+    assert segment_bounds(12_500, 1000.0) == [(0, 5000), (5000, 10000)]
+
+
+def test_segment_shares_count_fractionated_potentials_inside_each_segment():
+    bounds = [(0, 100), (100, 200), (200, 300)]
+    shares = segment_shares([10, 50, 150, 199], ["fractionated", "single", "single", "single"], bounds)
+    assert shares[:2] == [0.5, 0.0]
+    assert math.isnan(shares[2])
