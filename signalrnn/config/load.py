@@ -6,6 +6,8 @@ import copy
 import functools
 import hashlib
 import json
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,10 @@ from signalrnn.errors import SignalrnnError
 
 SCHEMA_PATH = Path(__file__).with_name("config.schema.yaml")
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 9x faster than pure Python
+#: Config keys holding a path that may name environment variables as ``${NAME}``, so that a shipped
+#: config finds data where each machine keeps it, e.g. ``${SIGNALRNN_DATA}/iafdb``.
+PATH_KEYS = ("data_dir", "predict.records_dir", "simulate.background_dir", "annotation.table")
+ENVIRONMENT_VARIABLE = re.compile(r"\$\{(\w+)\}")
 
 
 @functools.cache
@@ -61,7 +67,33 @@ def validate_config(config: dict, source: str = "config") -> dict:
     )
     if errors:
         raise SignalrnnError(f"{source}: {_key_path(errors[0])}")
+    expand_environment(config, source)
     _check_consistency(config, source)
+    return config
+
+
+def expand_environment(config: dict, source: str = "config") -> dict:
+    """Replace each ``${NAME}`` in the paths of PATH_KEYS by the environment variable NAME, in place.
+
+    Raises SignalrnnError naming the key and the variable when that variable is not set.
+    """
+    for key in PATH_KEYS:
+        *parents, last = key.split(".")
+        section = config
+        for parent in parents:
+            section = section.get(parent, {})
+        value = section.get(last)
+        if not isinstance(value, str):
+            continue
+
+        def variable(match: re.Match, key: str = key) -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                raise SignalrnnError(f"{source}: {key}: environment variable {name} is not set; "
+                                     f"export {name}=<folder> or write the path in its place")
+            return os.environ[name]
+
+        section[last] = ENVIRONMENT_VARIABLE.sub(variable, value)
     return config
 
 
@@ -165,12 +197,15 @@ def load_config(path: str | Path) -> dict:
         text = path.read_text()
     except FileNotFoundError:
         raise SignalrnnError(f"{path}: config file not found; pass an existing YAML file") from None
-    return copy.deepcopy(_validated_text(text, str(path)))
+    named = sorted(set(ENVIRONMENT_VARIABLE.findall(text)))
+    environment = tuple((name, os.environ.get(name)) for name in named)
+    return copy.deepcopy(_validated_text(text, str(path), environment))
 
 
 @functools.lru_cache(maxsize=16)
-def _validated_text(text: str, source: str) -> dict:
-    """The validated config in ``text`` (nothing may modify the result: it is cached)."""
+def _validated_text(text: str, source: str, environment: tuple = ()) -> dict:
+    """The validated config in ``text`` (nothing may modify the result: it is cached), for the
+    ``environment`` values of the variables it names (a part of the cache key only)."""
     try:
         raw = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:

@@ -1,8 +1,10 @@
 """The config schema fills defaults and rejects bad keys with a message naming the key."""
 
+import os
+
 import pytest
 
-from signalrnn.config.load import flatten, load_config, validate_config
+from signalrnn.config.load import SCHEMA_PATH, expand_environment, flatten, load_config, validate_config
 from signalrnn.errors import SignalrnnError
 from tests.helpers import ROOT, write_yaml
 
@@ -13,20 +15,52 @@ MINIMAL = {
 }
 
 
-def test_every_shipped_config_is_valid():
+@pytest.fixture
+def data_folder(monkeypatch, tmp_path):
+    """SIGNALRNN_DATA, which configs of real databases name: a scratch folder where it is unset."""
+    monkeypatch.setenv("SIGNALRNN_DATA", os.environ.get("SIGNALRNN_DATA", str(tmp_path)))
+
+
+def test_every_shipped_config_is_valid(data_folder):
     for path in sorted((ROOT / "configs").glob("*.yaml")):
         assert load_config(path)["name"]
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "configs").glob("*.yaml")), ids=lambda p: p.name)
-def test_snakemake_fills_the_same_defaults(path):
+def test_snakemake_fills_the_same_defaults(path, data_folder):
     """The Snakefile validates with Snakemake's own validator, which sets defaults as it goes."""
     import yaml
     from snakemake.utils import validate
 
     config = yaml.safe_load(path.read_text())
     validate(config, str(ROOT / "workflow/schemas/config.schema.yaml"))
-    assert config == load_config(path)
+    assert expand_environment(config) == load_config(path)
+
+
+def test_the_schema_names_each_key_once():
+    """PyYAML keeps the last of two equal keys silently, so a duplicated section would hide edits."""
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+            duplicated = {key for key in keys if keys.count(key) > 1}
+            assert not duplicated, f"{SCHEMA_PATH.name} line {node.start_mark.line + 1}: {duplicated} twice"
+            return super().construct_mapping(node, deep)
+
+    yaml.load(SCHEMA_PATH.read_text(), Loader=StrictLoader)
+
+
+def test_paths_take_environment_variables(monkeypatch):
+    monkeypatch.setenv("SIGNALRNN_DATA", "/data/physionet")
+    config = validate_config({**MINIMAL, "predict": {"records_dir": "${SIGNALRNN_DATA}/iafdb"}})
+    assert config["predict"]["records_dir"] == "/data/physionet/iafdb"
+
+
+def test_an_unset_environment_variable_is_named_with_its_key(monkeypatch):
+    monkeypatch.delenv("SIGNALRNN_DATA", raising=False)
+    with pytest.raises(SignalrnnError, match=r"data_dir: environment variable SIGNALRNN_DATA is not set"):
+        validate_config({**MINIMAL, "data_dir": "${SIGNALRNN_DATA}/mitdb"})
 
 
 def test_defaults_are_filled_from_the_schema():
