@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from signalrnn.data.simulate import TRUTH_FILE
 from signalrnn.evaluation.maps import held_out_map_scores
+from signalrnn.evaluation.real_recordings import headline
 from signalrnn.io.layout import Layout, snr_label
 from signalrnn.model.select import selected_config
 from signalrnn.reporting.prose import methods_table, summary_lead, summary_points
@@ -48,13 +49,35 @@ def sweep_with_labels(config: dict, layout: Layout) -> pd.DataFrame | None:
 
 def map_scores(config: dict, layout: Layout) -> pd.DataFrame | None:
     """The test records' maps scored against the simulator's truth (docs/maps.md); None for
-    recorded (not simulated) data."""
+    recorded (not simulated) data, and for bipolar montages, whose channels are not the array's
+    electrodes that the truth maps."""
     truth_file = Path(config["data_dir"]) / TRUTH_FILE
-    if not config["simulate"]["enabled"] or not truth_file.is_file():
+    sim = config["simulate"]
+    if not sim["enabled"] or sim["montage"] != "unipolar" or not truth_file.is_file():
         return None
     predictions = pd.read_csv(layout.predictions, dtype={"record": str, "patient": str, "channel": str})
     scores = held_out_map_scores(config, predictions, pd.read_csv(truth_file))
     return None if scores.empty else scores.drop(columns=["median_abs_lat_error_ms"])
+
+
+def real_recordings(config: dict, layout: Layout) -> dict | None:
+    """The sim-to-real check's summary and tables, as the report shows them; None when it is off."""
+    if not config["real_recordings"]["enabled"]:
+        return None
+    summary = json.loads(layout.real_summary.read_text())
+    patients = pd.read_csv(layout.real_table("patients"), dtype={"patient": str}, keep_default_na=False)
+    shares = [c for c in patients.columns if c.startswith("share_")]
+    patients = patients.rename(columns={c: c.removeprefix("share_").replace("_", " ") for c in shares})
+    patients = patients.rename(columns={"rate_within_tolerance":
+                                        f"channels within ±{summary['rate_tolerance']:.0%} of DF"})
+    correlations = pd.DataFrame([{"index": name, "Spearman rho": value["rho"], "segments": value["n"],
+                                  "sign if the model agrees": value["expected"]}
+                                 for name, value in summary["correlations"].items()])
+    groups = pd.DataFrame([{"group": name, "patients": ", ".join(map(str, value["patients"])),
+                            **{key.replace("_", " "): v for key, v in value.items() if key != "patients"}}
+                           for name, value in summary["groups"].items()])
+    return {"summary": summary, "headline": headline(summary), "patients": patients,
+            "correlations": correlations, "groups": groups}
 
 
 def report_context(config: dict, layout: Layout) -> dict:
@@ -87,6 +110,7 @@ def report_context(config: dict, layout: Layout) -> dict:
         "hidden_states": hidden_states if hidden_states.is_file() else None,
         "sweep": sweep_with_labels(config, layout),
         "map_scores": map_scores(config, layout),
+        "real": real_recordings(config, layout),
         "provenance": provenance,
         "generated_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
         "packages": pd.DataFrame(provenance["packages"].items(), columns=["package", "version"]),

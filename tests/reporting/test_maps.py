@@ -122,3 +122,10 @@ def test_the_evaluation_report_scores_the_test_records_maps_against_the_truth(ma
 def test_recorded_data_gets_no_maps_section(mapped, tmp_path):
     config = {**load_config(mapped["config"]), "data_dir": str(tmp_path)}  # no truth.csv there
     assert map_scores(config, Layout.of("maps", tmp_path)) is None
+
+
+def test_bipolar_montages_get_no_maps_section(mapped):
+    """Their channels (CS12 ..., A01-A02 ...) are not the array's electrodes that the truth maps."""
+    config = load_config(mapped["config"])
+    config["simulate"]["montage"] = "catheter"
+    assert map_scores(config, Layout.of(config["name"], mapped["root"] / "results")) is None
