@@ -30,6 +30,7 @@ include: "workflow/rules/sweep.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/predict.smk"
 include: "workflow/rules/map.smk"
+include: "workflow/rules/real_recordings.smk"
 
 
 rule all:

@@ -140,6 +140,14 @@ def cmd_map(config: dict, layout: Layout, args) -> None:
                args.out or layout.maps_dir(record.name))
 
 
+def cmd_real_recordings(config: dict, layout: Layout, args) -> None:
+    from signalrnn.config.load import class_names
+    from signalrnn.evaluation.real_recordings import headline, write_real_recordings
+
+    check = write_real_recordings(config, layout, class_names(config))
+    print(f"real recordings: {headline(check.summary)} -> {layout.real_dir}", flush=True)
+
+
 COMMANDS = {
     "resolve-config": (cmd_resolve, "validate a config and write the effective one"),
     "download": (cmd_download, "fetch the records from PhysioNet into data_dir"),
@@ -156,6 +164,7 @@ COMMANDS = {
     "report": (cmd_report, "self-contained HTML report"),
     "predict": (cmd_predict, "annotate new records with a trained model (WFDB annotations + CSV)"),
     "map": (cmd_map, "maps of one predicted record over its electrode array (CSV, figures, HTML report)"),
+    "real-recordings": (cmd_real_recordings, "sim-to-real check of the predicted real records"),
 }
 
 

@@ -130,6 +130,9 @@ def _check_consistency(config: dict, source: str) -> None:
             and split["method"] == "kfold"):
         raise SignalrnnError(f"{source}: predict.model: cross-validation trains one model per fold; "
                              "name the model to predict with (a model.keras file or models:/<name>@<alias>)")
+    if config["real_recordings"]["enabled"] and config["predict"]["records_dir"] is None:
+        raise SignalrnnError(f"{source}: real_recordings.enabled: the check reads the predictions of "
+                             "predict.records_dir; set that folder of real records")
     if anchors == "sliding" and config["window"]["rr_features"]:
         raise SignalrnnError(f"{source}: window.rr_features: needs beats as events (annotations or qrs), "
                              "not sliding windows")

@@ -200,3 +200,41 @@ def snr_sweep_figure(table: pd.DataFrame) -> plt.Figure:
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+def real_recordings_figure(patients: pd.DataFrame, channels: pd.DataFrame, segments: pd.DataFrame,
+                           classes: list[str], tolerance: float) -> plt.Figure:
+    """The sim-to-real check at a glance (``evaluation.real_recordings``): class shares per patient
+    (grouped by rhythm), detections per second against the dominant frequency per channel, and the
+    fractionated share of each segment against NavX CFE-mean and the organisation index."""
+    fig, ((shares, rates), (cfe, oi)) = plt.subplots(2, 2, figsize=(10, 7.5))
+    ordered = patients.sort_values(["group", "rhythm", "patient"], key=lambda c: c.astype(str))
+    rows = np.arange(len(ordered))[::-1]
+    left = np.zeros(len(ordered))
+    for i, cls in enumerate(classes):
+        share = ordered[f"share_{cls}"].to_numpy(dtype=float)
+        shares.barh(rows, share, left=left, color=f"C{i}", label=cls)
+        left += share
+    names = [f"{p} ({r})" for p, r in zip(ordered["patient"], ordered["rhythm"], strict=True)]
+    shares.set_yticks(rows, names, fontsize=7)
+    shares.set(xlim=(0, 1), xlabel="share of the patient's potentials")
+    shares.set_title("Classes per patient", pad=22)
+    shares.legend(fontsize=7, ncols=len(classes), loc="lower center", bbox_to_anchor=(0.5, 1.06),
+                  frameon=False)
+    top = float(np.nanmax([channels["dominant_frequency_hz"].max(), channels["detections_per_s"].max(), 1.0]))
+    line = np.array([0.0, top * 1.05])
+    rates.fill_between(line, line * (1 - tolerance), line * (1 + tolerance), color="grey", alpha=0.2,
+                       label=f"DF ± {tolerance:.0%}")
+    rates.plot(line, line, color="grey", lw=0.8)
+    rates.scatter(channels["dominant_frequency_hz"], channels["detections_per_s"], s=10, color="C0")
+    rates.set(xlabel="dominant frequency (Hz)", ylabel="detections per second", xlim=(0, line[1]),
+              ylim=(0, line[1]), title="Detections against DF, per channel-recording")
+    rates.legend(fontsize=7)
+    for ax, index, label in ((cfe, "cfe_mean_ms", "NavX CFE-mean (ms)"),
+                             (oi, "organisation_index", "organisation index")):
+        ax.scatter(segments[index], segments["share_fractionated"], s=6, alpha=0.5, color="C3")
+        ax.set(xlabel=label, ylabel="fractionated share of the segment", ylim=(-0.02, 1.02))
+        ax.grid(alpha=0.3)
+    cfe.set_title("Per segment of one channel", fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -159,6 +159,23 @@ class Layout:
         return self.maps_dir(record) / "report.html"
 
     @property
+    def real_dir(self) -> Path:
+        """Where the sim-to-real check on the predicted real records writes (``real_recordings``)."""
+        return self.root / "real"
+
+    def real_table(self, name: str) -> Path:
+        """A table of the check: ``channels``, ``segments`` or ``patients`` (CSV)."""
+        return self.real_dir / f"{name}.csv"
+
+    @property
+    def real_summary(self) -> Path:
+        return self.real_dir / "summary.json"
+
+    @property
+    def real_figure(self) -> Path:
+        return self.real_dir / "real_recordings.png"
+
+    @property
     def sweep_dir(self) -> Path:
         return self.root / "sweep"
 

@@ -71,6 +71,15 @@ def folder_record_names(data_dir: str | Path) -> list[str]:
     return sorted(p.stem for p in Path(data_dir).glob("*.hea"))
 
 
+def predict_record_names(config: dict) -> list[str]:
+    """The new records that the predict rule classifies: ``predict.records``, else those of
+    ``predict.records_dir`` (``folder_record_names``); none without that folder."""
+    predict = config["predict"]
+    if predict["records_dir"] is None:
+        return []
+    return list(predict["records"] or folder_record_names(predict["records_dir"]))
+
+
 def physionet_record_names(database: str) -> list[str]:
     """The records of PhysioNet ``database`` (its RECORDS file, over the network)."""
     try:

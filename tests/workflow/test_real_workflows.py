@@ -154,3 +154,34 @@ def test_an_empty_data_dir_is_downloaded_first(project):
     result = snakemake(project, "--configfile", "configs/mitdb.yaml", "--dry-run")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "rule download" in result.stdout and "rule filter" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def iafdb_transfer(real_data, tmp_path_factory):
+    """configs/iafdb-transfer.yaml on six simulated catheter patients of 4 s, predicting three IAFDB
+    records of 10 s: an AF, a flutter and the Fib/Flutter patient."""
+    project = copy_project(tmp_path_factory.mktemp("transfer"))
+    records = ["iaf1_svc", "iaf5_ivc", "iaf7_tva"]
+    data = trimmed_copy(real_data / "iafdb", records, project / "data/iafdb", 10)
+    config = derived_config(project, "iafdb-transfer", {
+        **FAST_TRAINING, "simulate": {"n_patients": 6, "records_per_patient": 1, "duration_s": 4},
+        "predict": {"records_dir": str(data)}, "sweep": {"snr_db": []},
+    })
+    return run_subset(project, config)
+
+
+def test_the_transfer_check_describes_every_bipole_of_every_real_record(iafdb_transfer):
+    channels = pd.read_csv(iafdb_transfer / "real/channels.csv")
+    assert sorted(channels["record"].unique()) == ["iaf1_svc", "iaf5_ivc", "iaf7_tva"]
+    assert sorted(channels["channel"].unique()) == ["CS12", "CS34", "CS56", "CS78", "CS90"]  # no ECG lead
+    assert (channels["duration_s"] == 10).all() and (channels["dominant_frequency_hz"] > 0).all()
+
+
+def test_the_transfer_check_groups_patients_by_header_rhythm_only_for_the_contrast(iafdb_transfer):
+    summary = json.loads((iafdb_transfer / "real/summary.json").read_text())
+    assert summary["groups"]["AF"]["patients"] == ["1"] and summary["groups"]["flutter"]["patients"] == ["5"]
+    patients = pd.read_csv(iafdb_transfer / "real/patients.csv", dtype=str, keep_default_na=False)
+    assert patients.set_index("patient").loc["7", "group"] == ""  # Atrial Fib/Flutter: neither group
+    assert set(summary["correlations"]) == {"cfe_mean_ms", "icl", "organisation_index", "entropy_bits"}
+    html = (iafdb_transfer / "report.html").read_text()
+    assert 'id="real-recordings"' in html and "Spearman rho" in html

@@ -10,7 +10,7 @@ from signalrnn.config.load import validate_config
 from signalrnn.data.annotate import needs_annotation_file
 from signalrnn.errors import SignalrnnError
 from signalrnn.io.layout import Layout, snr_label
-from signalrnn.io.records import folder_record_names, record_names, require_records
+from signalrnn.io.records import predict_record_names, record_names, require_records
 from signalrnn.preprocessing.split import split_folds
 
 # Jobs find the signalrnn beside the Python that runs this workflow first on their PATH, so
@@ -31,9 +31,7 @@ except SignalrnnError as exc:
 OUT = Layout.of(CONFIG["name"])
 PREDICT = CONFIG["predict"]
 # New records that the predict rule annotates (none unless predict.records_dir is set).
-PREDICT_RECORDS = (
-    (PREDICT["records"] or folder_record_names(PREDICT["records_dir"])) if PREDICT["records_dir"] else []
-)
+PREDICT_RECORDS = predict_record_names(CONFIG)
 DATA = CONFIG["data_dir"]
 SWEEP_LEVELS = [snr_label(snr_db) for snr_db in CONFIG["sweep"]["snr_db"]]
 ANNOTATION_EXT = CONFIG["annotation"]["extension"]

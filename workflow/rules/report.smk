@@ -14,6 +14,7 @@ rule report:
         figures=[OUT.figure(name) for name in (PREDICTION_FIGURES if CV else PREDICTION_FIGURES | MODEL_FIGURES)],
         sweep=expand(OUT.sweep_metrics("{snr}"), snr=SWEEP_LEVELS),
         truth=[f"{DATA}/truth.csv"] if CONFIG["simulate"]["enabled"] else [],  # maps against the truth
+        real_recordings=[OUT.real_summary] if CONFIG["real_recordings"]["enabled"] else [],
     output:
         html=report(OUT.report, caption="../report/report.rst", category="Report"),
         training_curves=report(OUT.curves_png, caption="../report/training_curves.rst", category="Results"),
