@@ -7,9 +7,11 @@ In short, for every record of a patient:
   patient's conduction velocity, its direction wandering from cycle to cycle; cycle lengths (ms)
   follow the patient's mean and spread, and every electrode's local cycle length stays within
   ``cycle_length_ms``;
+- the patient's line of conduction block blocks some waves: the side that such a wave reaches
+  second activates later (up to ``block_delay_ms``), so the LAT jumps across the line;
 - every activation is a potential of negative intrinsic deflections: two (the near and the far
-  side of a line of conduction block) with a probability that is high near the patient's block
-  line, three to six within the patient's zone of slow, inhomogeneous conduction, one elsewhere;
+  side of the line of block) with a probability that is high near the line in a blocked cycle,
+  three to six within the patient's zone of slow, inhomogeneous conduction, one elsewhere;
 - its class follows from its deflections by the definitions of Konings et al. 1997 and de Groot
   et al. 2010 (``potentials.potential_class``);
 - noise: white and 1/f noise at the patient's SNR, baseline wander, mains interference and
@@ -195,10 +197,15 @@ def patient_profile(sim: dict, patient: int) -> dict:
 
 
 def activation_times_ms(profile: dict, sim: dict, positions: np.ndarray, duration_ms: float,
-                        rng: np.random.Generator) -> np.ndarray:
-    """(cycles, electrodes) activation times (ms) of planar AF wavefronts crossing the array.
+                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(cycles, electrodes) activation times (ms) of planar AF wavefronts crossing the array, and
+    (cycles,) whether the patient's line of block blocks each wave.
 
-    Local cycle lengths are kept within ``cycle_length_ms`` (refractoriness).
+    A wave is blocked with the patient's ``block_probability``; then the side of the line that it
+    reaches second activates ``block_delay_ms`` x |cos(angle between heading and line normal)|
+    later (the wave goes around the line), so that the LAT jumps across the line as in the
+    Rotterdam group's maps (conduction block: >= 12 ms between adjacent electrodes). Local cycle
+    lengths are kept within ``cycle_length_ms`` (refractoriness).
     """
     lo, hi = sim["cycle_length_ms"]
     n_cycles = int(duration_ms / lo) + 2
@@ -208,17 +215,30 @@ def activation_times_ms(profile: dict, sim: dict, positions: np.ndarray, duratio
                                                              n_cycles))
     headings = np.column_stack([np.cos(angles), np.sin(angles)])
     times = onsets[:, None] + headings @ positions.T / profile["velocity_mm_per_ms"]
+    blocked = rng.random(n_cycles) < profile["block_probability"]
+    across = headings @ block_normal(profile)
+    far_side = np.sign(distance_to_block_line_mm(profile, positions))[None, :] == np.sign(across)[:, None]
+    times += far_side * (blocked * profile["block_delay_ms"] * np.abs(across))[:, None]
     for k in range(1, n_cycles):
         times[k] = np.clip(times[k], times[k - 1] + lo, times[k - 1] + hi)
-    return times
+    return times, blocked
+
+
+def block_normal(profile: dict) -> np.ndarray:
+    """Unit normal (x, y) of the patient's line of block."""
+    angle = profile["block_angle_rad"]
+    return np.array([-np.sin(angle), np.cos(angle)])
+
+
+def distance_to_block_line_mm(profile: dict, positions: np.ndarray) -> np.ndarray:
+    """Signed distance (mm) of each of ``positions`` (mm) to the patient's line of block."""
+    return (positions - profile["block_point_mm"]) @ block_normal(profile)
 
 
 def zone_probabilities(profile: dict, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per electrode at ``positions`` (mm): probability of a double potential (the patient's block
     line) and of fractionation (its zone); the maps' truth (``evaluation.maps``) reads them too."""
-    angle = profile["block_angle_rad"]
-    normal = np.array([-np.sin(angle), np.cos(angle)])
-    to_line = (positions - profile["block_point_mm"]) @ normal
+    to_line = distance_to_block_line_mm(profile, positions)
     p_double = profile["block_probability"] * np.exp(-0.5 * (to_line / profile["block_width_mm"]) ** 2)
     to_zone = np.linalg.norm(positions - profile["fractionation_centre_mm"], axis=1)
     p_frac = (1 - p_double) * profile["fractionation_probability"] * np.exp(
@@ -238,8 +258,12 @@ def _fractionated_offsets_ms(n: np.ndarray, rng: np.random.Generator) -> np.ndar
 
 
 def potentials(profile: dict, sim: dict, positions: np.ndarray, times_ms: np.ndarray,
-               duration_ms: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
+               blocked: np.ndarray, duration_ms: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Deflections of every activation inside the record.
+
+    Double potentials occur only in the ``blocked`` cycles (of ``activation_times_ms``), near the
+    line, so that each electrode's expected share of them is ``zone_probabilities``'; fractionation
+    occurs in the patient's zone, in any cycle.
 
     Returns ``channel`` (the electrode, a pole in bipolar montages), ``cycle`` (row of
     ``times_ms``), ``time_ms`` (activation = first deflection), ``mechanism`` (0 normal,
@@ -251,9 +275,10 @@ def potentials(profile: dict, sim: dict, positions: np.ndarray, times_ms: np.nda
     cycle, channel = np.nonzero((times_ms >= 0) & (times_ms < duration_ms))
     m, shape = len(channel), (len(channel), MAX_DEFLECTIONS + 1)
     p_double, p_frac = zone_probabilities(profile, positions)
-    draw = rng.random(m)
-    mechanism = np.where(draw < p_double[channel], 1,
-                         np.where(draw < (p_double + p_frac)[channel], 2, 0))
+    near_line = p_double / profile["block_probability"]  # P(double | the cycle is blocked)
+    double = blocked[cycle] & (rng.random(m) < near_line[channel])
+    fractionated_here = rng.random(m) < (p_frac / (1 - p_double))[channel]  # P(fractionated | not double)
+    mechanism = np.where(double, 1, np.where(fractionated_here, 2, 0))
     excess_ms = profile["block_delay_ms"] - MIN_DOUBLE_INTERVAL_MS
     interval = np.minimum(MIN_DOUBLE_INTERVAL_MS + rng.gamma(2.5, excess_ms / 2.5, m), MAX_POTENTIAL_MS)
     double = np.full((m, MAX_DEFLECTIONS), np.nan)
@@ -421,8 +446,8 @@ def simulate_record(sim: dict, name: str) -> tuple[np.ndarray, pd.DataFrame]:
     fs, duration_ms = sim["fs_hz"], sim["duration_s"] * 1000.0
     n = int(round(sim["duration_s"] * fs))
     montage = record_montage(sim, placement_rng)
-    times = activation_times_ms(profile, sim, montage.poles_mm, duration_ms, potential_rng)
-    pot = potentials(profile, sim, montage.poles_mm, times, duration_ms, potential_rng)
+    times, blocked = activation_times_ms(profile, sim, montage.poles_mm, duration_ms, potential_rng)
+    pot = potentials(profile, sim, montage.poles_mm, times, blocked, duration_ms, potential_rng)
     common = common_noise(profile, sim, n, noise_rng)
     n_channels = len(montage.channels)
     signal = np.empty((n, n_channels), np.float32)

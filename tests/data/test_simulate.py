@@ -7,7 +7,16 @@ import wfdb
 from scipy import signal
 
 from signalrnn.data.potentials import CLASSES, potential_class
-from signalrnn.data.simulate import TRUTH_FILE, channel_names, deflection, simulate_dataset, simulate_record
+from signalrnn.data.simulate import (
+    TRUTH_FILE,
+    activation_times_ms,
+    channel_names,
+    deflection,
+    electrode_positions_mm,
+    patient_profile,
+    simulate_dataset,
+    simulate_record,
+)
 from tests.helpers import quiet
 
 
@@ -164,16 +173,35 @@ def test_a_deflection_is_steepest_downwards_at_its_activation_time():
     assert y.max() == pytest.approx(1.5, rel=1e-3) and y.min() == pytest.approx(-3.0, rel=1e-3)
 
 
-def test_the_unipolar_montage_writes_the_same_bytes_as_before_bipoles_existed(tiny_config, tmp_path):
-    """sha256 of the tiny config's p01_r1.dat as written before the montages were added (commit
-    d229a50): bipolar montages must leave the default experiment's data as they were. (A numpy
-    release that changes a random distribution would change it too: then say so and update it.)"""
+@pytest.mark.parametrize("blocked", [True, False])
+def test_a_blocked_wave_activates_the_far_side_of_the_line_late(tiny_config, blocked):
+    """The line y = 0 through the middle of a 4 x 4 array at 2 mm, a wave heading straight across it (+y) at
+    0.5 mm/ms: a blocked wave reaches the rows beyond the line block_delay_ms late, a wave
+    that is not blocked crosses it at its own speed (4 ms per 2 mm row)."""
+    sim = {**tiny_config["simulate"], "array_shape": [4, 4], "electrode_spacing_mm": 2.0}
+    profile = {**patient_profile(sim, 1), "block_point_mm": np.array([0.0, 0.0]), "block_angle_rad": 0.0,
+               "direction_rad": np.pi / 2, "direction_step_rad": 0.0, "velocity_mm_per_ms": 0.5,
+               "block_probability": 1.0 if blocked else 0.0, "block_delay_ms": 20.0}
+    positions = electrode_positions_mm(sim["array_shape"], 2.0)
+    times, blocked_cycles = activation_times_ms(profile, sim, positions, 2000.0, np.random.default_rng(0))
+    assert blocked_cycles.all() if blocked else not blocked_cycles.any()
+    rows = [times[3, np.isclose(positions[:, 1], y)] for y in (-3.0, -1.0, 1.0, 3.0)]
+    assert all(np.allclose(row, row[0]) for row in rows)  # a plane wave along the rows
+    steps = np.diff([row[0] for row in rows])
+    assert steps == pytest.approx([4.0, 24.0 if blocked else 4.0, 4.0])  # >= 12 ms: block
+
+
+def test_the_unipolar_montage_writes_the_same_bytes_as_before(tiny_config, tmp_path):
+    """sha256 of the tiny config's p01_r1.dat as written since the far side of a line of block
+    activates late (issue 21), guarding the default experiment's data against unintended changes.
+    (A numpy release that changes a random distribution would change it too: then say so and
+    update it.)"""
     import hashlib
 
     assert tiny_config["simulate"]["montage"] == "unipolar"  # the default
     simulate_dataset(tiny_config["simulate"], tmp_path)
     assert hashlib.sha256((tmp_path / "p01_r1.dat").read_bytes()).hexdigest() == (
-        "f12795f81eeea2f30282dc0928564c18ddbd067c763804dc530cb4faaa615267")
+        "239004558d16e3e73abd210b79da1b12e36c74daeac5e8d238f12d1c3854c42f")
     header = wfdb.rdheader(str(tmp_path / "p01_r1"))
     assert header.comments[1] == ("synthetic unipolar epicardial electrograms (signalrnn), array 2x2 at "
                                   "2 mm, row by row")
