@@ -217,9 +217,8 @@ def real_recordings_figure(patients: pd.DataFrame, channels: pd.DataFrame, segme
         left += share
     names = [f"{p} ({r})" for p, r in zip(ordered["patient"], ordered["rhythm"], strict=True)]
     shares.set_yticks(rows, names, fontsize=7)
-    shares.set(xlim=(0, 1), xlabel="share of the patient's potentials")
-    shares.set_title("Classes per patient", pad=22)
-    shares.legend(fontsize=7, ncols=len(classes), loc="lower center", bbox_to_anchor=(0.5, 1.06),
+    shares.set(xlim=(0, 1), xlabel="share of the patient's potentials, per class")
+    shares.legend(fontsize=7, ncols=len(classes), loc="lower center", bbox_to_anchor=(0.5, 1.0),
                   frameon=False)
     top = float(np.nanmax([channels["dominant_frequency_hz"].max(), channels["detections_per_s"].max(), 1.0]))
     line = np.array([0.0, top * 1.05])
