@@ -61,6 +61,13 @@ def expected_shares(sim: dict, record: str) -> tuple[np.ndarray, np.ndarray]:
     return zone_probabilities(patient_profile(sim, patient), positions)
 
 
+def true_line_and_zone(truth: RecordingMaps, sim: dict, record: str) -> tuple[np.ndarray, np.ndarray]:
+    """(electrodes,) bool masks of the patient's true line of block and true zone of fractionation:
+    the expected shares (:func:`expected_shares`) reaching ``truth``'s line_share and zone_share."""
+    p_double, p_fractionated = expected_shares(sim, record)
+    return p_double >= truth.line_share, p_fractionated >= truth.zone_share
+
+
 def score_maps(estimated: RecordingMaps, truth: RecordingMaps, sim: dict, record: str) -> dict[str, float]:
     """Scores of a recording's estimated maps against its true maps and the patient's true zones.
 
@@ -92,8 +99,7 @@ def score_maps(estimated: RecordingMaps, truth: RecordingMaps, sim: dict, record
     if list(truth.layout.channels) != channel_names(sim["array_shape"]):
         raise SignalrnnError(f"score_maps: the layout {truth.layout.source} is not the simulated "
                              f"{sim['array_shape'][0]} x {sim['array_shape'][1]} array of {record}")
-    p_double, p_fractionated = expected_shares(sim, record)
-    true_line, true_zone = p_double >= truth.line_share, p_fractionated >= truth.zone_share
+    true_line, true_zone = true_line_and_zone(truth, sim, record)
     rows, cols = match_maps(estimated.activation.lat_ms, truth.activation.lat_ms)
     lat_error = median_absolute_error_ms(estimated.activation.lat_ms[rows], truth.activation.lat_ms[cols])
     lat_block = np.nan_to_num(estimated.block.electrode_share, nan=0.0) >= estimated.line_share
@@ -113,9 +119,9 @@ def score_maps(estimated: RecordingMaps, truth: RecordingMaps, sim: dict, record
     }
 
 
-def score_record(potentials: pd.DataFrame, truth: pd.DataFrame, sim: dict, record: str,
-                 layout: ElectrodeLayout, settings: dict) -> dict[str, float]:
-    """:func:`score_maps` of one record from its estimated potentials and ``truth.csv``.
+def record_maps(potentials: pd.DataFrame, truth: pd.DataFrame, sim: dict, record: str,
+                layout: ElectrodeLayout, settings: dict) -> tuple[RecordingMaps, RecordingMaps]:
+    """The estimated and the true maps of one simulated record, over ``layout``.
 
     ``settings`` is the config's ``mapping`` section; ``potentials`` has the columns channel,
     activation_ms and class.
@@ -126,17 +132,24 @@ def score_record(potentials: pd.DataFrame, truth: pd.DataFrame, sim: dict, recor
     estimated = recording_maps(potentials, layout, classes, source=f"{record} estimate", **options)
     true_maps = recording_maps(true_potentials(truth, record, sim), layout, classes,
                                source=f"{record} truth", **options)
-    return score_maps(estimated, true_maps, sim, record)
+    return estimated, true_maps
 
 
-def held_out_map_scores(config: dict, predictions: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
-    """:func:`score_record` of every test record of a simulated experiment, from the evaluation's
+def score_record(potentials: pd.DataFrame, truth: pd.DataFrame, sim: dict, record: str,
+                 layout: ElectrodeLayout, settings: dict) -> dict[str, float]:
+    """:func:`score_maps` of one record from its estimated potentials and ``truth.csv``
+    (arguments as :func:`record_maps`)."""
+    return score_maps(*record_maps(potentials, truth, sim, record, layout, settings), sim, record)
+
+
+def held_out_maps(config: dict, predictions: pd.DataFrame,
+                  truth: pd.DataFrame) -> dict[str, tuple[RecordingMaps, RecordingMaps]]:
+    """:func:`record_maps` of every test record of a simulated experiment, from the evaluation's
     window predictions.
 
     Each test window is one potential at its annotated event (the true activation time, so the
-    LAT error is 0 by construction) with the model's class; the maps of these potentials are
-    scored against the record's truth. Windows that the window step dropped (too near either end
-    of the record, or on unusable signal) are missing from the estimate.
+    LAT error is 0 by construction) with the model's class. Windows that the window step dropped
+    (too near either end of the record, or on unusable signal) are missing from the estimate.
 
     Parameters
     ----------
@@ -149,16 +162,23 @@ def held_out_map_scores(config: dict, predictions: pd.DataFrame, truth: pd.DataF
 
     Returns
     -------
-    pandas.DataFrame
-        One row per test record: ``record`` and every score of :data:`SCORES`.
+    dict
+        Record name -> (estimated maps, true maps), records in sorted order.
     """
     sim = config["simulate"]
     layout = ElectrodeLayout.regular(*sim["array_shape"], sim["electrode_spacing_mm"])
-    rows = []
+    maps = {}
     for record, part in predictions.groupby("record", sort=True):
         potentials = pd.DataFrame({"channel": part["channel"].astype(str),
                                    "activation_ms": part["sample"].to_numpy(float) * 1000.0 / sim["fs_hz"],
                                    "class": part["predicted"].astype(str)})
-        rows.append({"record": record, **score_record(potentials, truth, sim, str(record), layout,
-                                                      config["mapping"])})
+        maps[str(record)] = record_maps(potentials, truth, sim, str(record), layout, config["mapping"])
+    return maps
+
+
+def held_out_map_scores(config: dict, maps: dict[str, tuple[RecordingMaps, RecordingMaps]]) -> pd.DataFrame:
+    """:func:`score_maps` of every record of :func:`held_out_maps`: one row per record, ``record``
+    and every score of :data:`SCORES`."""
+    rows = [{"record": record, **score_maps(estimated, true_maps, config["simulate"], record)}
+            for record, (estimated, true_maps) in maps.items()]
     return pd.DataFrame(rows, columns=["record", *SCORES])

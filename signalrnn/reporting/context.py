@@ -6,12 +6,13 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 from markupsafe import Markup
 
 from signalrnn.data.simulate import TRUTH_FILE
-from signalrnn.evaluation.maps import held_out_map_scores
+from signalrnn.evaluation.maps import held_out_map_scores, held_out_maps
 from signalrnn.evaluation.real_recordings import headline
 from signalrnn.io.layout import Layout, snr_label
 from signalrnn.model.select import selected_config
@@ -47,8 +48,8 @@ def sweep_with_labels(config: dict, layout: Layout) -> pd.DataFrame | None:
     return table.assign(**{"SNR (dB)": table["SNR (dB)"].map(snr_label)})
 
 
-def map_scores(config: dict, layout: Layout) -> pd.DataFrame | None:
-    """The test records' maps scored against the simulator's truth (docs/maps.md); None for
+def held_out_record_maps(config: dict, layout: Layout) -> dict | None:
+    """The test records' estimated and true maps (``evaluation.maps.held_out_maps``); None for
     recorded (not simulated) data, and for bipolar montages, whose channels are not the array's
     electrodes that the truth maps."""
     truth_file = Path(config["data_dir"]) / TRUTH_FILE
@@ -56,8 +57,23 @@ def map_scores(config: dict, layout: Layout) -> pd.DataFrame | None:
     if not sim["enabled"] or sim["montage"] != "unipolar" or not truth_file.is_file():
         return None
     predictions = pd.read_csv(layout.predictions, dtype={"record": str, "patient": str, "channel": str})
-    scores = held_out_map_scores(config, predictions, pd.read_csv(truth_file))
-    return None if scores.empty else scores.drop(columns=["median_abs_lat_error_ms"])
+    return held_out_maps(config, predictions, pd.read_csv(truth_file)) or None
+
+
+def map_scores(config: dict, layout: Layout) -> pd.DataFrame | None:
+    """The test records' maps scored against the simulator's truth (docs/maps.md); None without
+    them (:func:`held_out_record_maps`)."""
+    maps = held_out_record_maps(config, layout)
+    if maps is None:
+        return None
+    return held_out_map_scores(config, maps).drop(columns=["median_abs_lat_error_ms"])
+
+
+def example_map_record(scores: pd.DataFrame) -> str:
+    """The test record shown as truth against estimate: the one whose true line of block and true
+    zone of fractionation are both largest (the larger of their smaller sizes; first on ties)."""
+    return str(scores.loc[np.minimum(scores["true_line_electrodes"], scores["true_zone_electrodes"]).idxmax(),
+                          "record"])
 
 
 def real_recordings(config: dict, layout: Layout) -> dict | None:
@@ -87,6 +103,7 @@ def report_context(config: dict, layout: Layout) -> dict:
     per_patient = pd.read_csv(layout.table("per_patient"), dtype={"patient": str})
     provenance = json.loads(layout.provenance.read_text())
     hidden_states = layout.figure("hidden_states")
+    scores = map_scores(config, layout)
     return {
         "config": config,
         "layout": layout,
@@ -109,7 +126,8 @@ def report_context(config: dict, layout: Layout) -> dict:
         # Absent for pooled folds, whose windows went through different models.
         "hidden_states": hidden_states if hidden_states.is_file() else None,
         "sweep": sweep_with_labels(config, layout),
-        "map_scores": map_scores(config, layout),
+        "map_scores": scores,
+        "map_example": None if scores is None else example_map_record(scores),
         "real": real_recordings(config, layout),
         "provenance": provenance,
         "generated_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),

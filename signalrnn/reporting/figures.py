@@ -8,9 +8,12 @@ import pandas as pd
 
 from signalrnn.config.load import class_names
 from signalrnn.evaluation.figures import example_windows_figure, snr_sweep_figure, training_curves_figure
+from signalrnn.evaluation.maps import held_out_map_scores, true_line_and_zone
 from signalrnn.io.layout import Layout
 from signalrnn.preprocessing.dataset import WindowSet, split_windows
 from signalrnn.preprocessing.split import split_folds
+from signalrnn.reporting.context import example_map_record, held_out_record_maps
+from signalrnn.reporting.map_figures import truth_and_estimate_figure
 from signalrnn.reporting.tables import sweep_results
 
 
@@ -31,8 +34,21 @@ def histories(layout: Layout) -> pd.DataFrame:
                      ignore_index=True)
 
 
+def write_maps_figure(config: dict, layout: Layout) -> None:
+    """For simulated unipolar data, one test record's true maps beside its estimated ones
+    (``layout.figure("maps_truth")``): the record of :func:`example_map_record`."""
+    maps = held_out_record_maps(config, layout)
+    if maps is None:
+        return
+    record = example_map_record(held_out_map_scores(config, maps))
+    estimated, truth = maps[record]
+    truth_and_estimate_figure(estimated, truth, *true_line_and_zone(truth, config["simulate"], record),
+                              layout.figure("maps_truth"))
+
+
 def write_figures(config: dict, layout: Layout) -> None:
-    """Training curves, example test windows of each class and the SNR sweep, as PNG files."""
+    """Training curves, example test windows of each class, the SNR sweep and the maps against
+    their truth, as PNG files."""
     figure = training_curves_figure(histories(layout))
     figure.savefig(layout.curves_png, dpi=110)
     test = held_out_windows(config, layout)
@@ -49,3 +65,4 @@ def write_figures(config: dict, layout: Layout) -> None:
     sweep = sweep_results(config, layout)
     if sweep is not None:
         snr_sweep_figure(sweep).savefig(layout.figure("snr_sweep"), dpi=110)
+    write_maps_figure(config, layout)

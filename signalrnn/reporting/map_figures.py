@@ -17,7 +17,7 @@ import matplotlib.tri as mtri  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from signalrnn.mapping.maps import RecordingMaps  # noqa: E402
+from signalrnn.mapping.maps import DOUBLE, FRACTIONATED, RecordingMaps  # noqa: E402
 
 ISOCHRONE_STEP_MS = 10.0
 PANEL_WIDTH_IN = 9.0
@@ -166,6 +166,29 @@ def indices_figure(maps: RecordingMaps, indices: pd.DataFrame, path: Path) -> Pa
     fig, axes = _grid(len(panels), maps.layout.positions_mm, max_columns=2)
     for ax, (column, title, unit) in zip(axes, panels, strict=True):
         _value_map(ax, maps, aligned[column].to_numpy(float), title, "viridis", label=unit)
+    return _save(fig, path)
+
+
+def truth_and_estimate_figure(estimated: RecordingMaps, truth: RecordingMaps, true_line: np.ndarray,
+                              true_zone: np.ndarray, path: Path) -> Path:
+    """Side by side, the true maps (top row) and the estimated ones (bottom row) of one simulated
+    recording: per electrode the share of double potentials, the share of maps with block (LAT
+    difference >= the block threshold to a neighbour) and the share of fractionated potentials.
+    The electrodes of the patient's true line of block (first two columns) and true zone of
+    fractionation (third) are outlined."""
+    panels = [("double potentials", "share of potentials", lambda m: m.share_of(*DOUBLE), true_line),
+              (f"block (>= {truth.block.threshold_ms:g} ms)", "share of maps",
+               lambda m: m.block.electrode_share, true_line),
+              ("fractionated", "share of potentials", lambda m: m.share_of(FRACTIONATED), true_zone)]
+    fig, axes = _grid(2 * len(panels), truth.layout.positions_mm, max_columns=len(panels))
+    pos = truth.layout.positions_mm
+    for row, (name, maps) in enumerate((("truth", truth), ("estimate", estimated))):
+        for column, (title, unit, values, outlined) in enumerate(panels):
+            ax = axes[row * len(panels) + column]
+            shares = np.asarray(values(maps), float)
+            _value_map(ax, maps, shares, f"{name}: {title}", "magma_r", 0.0, 1.0, unit)
+            ax.scatter(pos[outlined, 0], pos[outlined, 1], s=_marker_size(maps, ax), marker="s",
+                       facecolors="none", edgecolors="tab:cyan", linewidths=1.6)
     return _save(fig, path)
 
 

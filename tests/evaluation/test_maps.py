@@ -9,7 +9,13 @@ import pytest
 from signalrnn.config.load import load_config, validate_config
 from signalrnn.data.simulate import TRUTH_FILE, channel_names, simulate_dataset
 from signalrnn.errors import SignalrnnError
-from signalrnn.evaluation.maps import expected_shares, held_out_map_scores, score_record, true_potentials
+from signalrnn.evaluation.maps import (
+    expected_shares,
+    held_out_map_scores,
+    held_out_maps,
+    score_record,
+    true_potentials,
+)
 from signalrnn.mapping import ElectrodeLayout
 from tests.helpers import ROOT
 
@@ -91,7 +97,7 @@ def test_held_out_windows_with_their_true_classes_score_as_the_truth_itself(simu
     names = np.asarray(channel_names(ARRAY), dtype=object)
     predictions = pd.DataFrame({"record": rows["record"], "sample": rows["sample"],
                                 "channel": names[rows["channel"].to_numpy()], "predicted": rows["class"]})
-    scores = held_out_map_scores(config, predictions, truth)
+    scores = held_out_map_scores(config, held_out_maps(config, predictions, truth))
     assert list(scores["record"]) == records
     for _, row in scores.iterrows():
         own = score(config, truth, row["record"], true_potentials(truth, row["record"], config["simulate"]))

@@ -12,7 +12,8 @@ from signalrnn.cli import main
 from signalrnn.config.load import load_config
 from signalrnn.data.simulate import TRUTH_FILE, channel_names, simulate_dataset
 from signalrnn.io.layout import Layout
-from signalrnn.reporting.context import map_scores
+from signalrnn.reporting.context import example_map_record, map_scores
+from signalrnn.reporting.figures import write_maps_figure
 from signalrnn.reporting.maps import FIGURES, TABLES
 from tests.helpers import write_yaml
 
@@ -117,6 +118,25 @@ def test_the_evaluation_report_scores_the_test_records_maps_against_the_truth(ma
                   "predicted": "single"}).to_csv(layout.predictions, index=False)
     scores = map_scores(config, layout)
     assert sorted(scores["record"]) == sorted(truth["record"].unique())  # one row per record
+
+
+def test_the_report_draws_the_test_record_with_the_largest_true_line_and_zone():
+    scores = pd.DataFrame({"record": ["p01_r1", "p02_r1", "p03_r1"], "true_line_electrodes": [12, 5, 6],
+                           "true_zone_electrodes": [1, 5, 4]})
+    assert example_map_record(scores) == "p02_r1"  # min 5 beats min 1 and min 4
+
+
+def test_the_evaluation_report_draws_a_test_record_against_its_truth(mapped):
+    config = load_config(mapped["config"])
+    layout = Layout.of(config["name"], mapped["root"] / "results")
+    truth = pd.read_csv(mapped["root"] / "data" / TRUTH_FILE)
+    names = channel_names(ARRAY)
+    layout.predictions.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"record": truth["record"], "patient": truth["patient"], "sample": truth["sample"],
+                  "channel": [names[i] for i in truth["channel"]], "label": truth["class"],
+                  "predicted": truth["class"]}).to_csv(layout.predictions, index=False)
+    write_maps_figure(config, layout)
+    assert layout.figure("maps_truth").read_bytes().startswith(b"\x89PNG")
 
 
 def test_recorded_data_gets_no_maps_section(mapped, tmp_path):

@@ -16,9 +16,9 @@ from tests.helpers import BIN, METRIC_KEYS, free_port, snakemake, wait_for
 
 pytestmark = pytest.mark.workflow
 
-SECTIONS = ("summary", "data", "methods", "results", "sweep", "failures", "examples", "provenance")
+SECTIONS = ("summary", "data", "methods", "results", "sweep", "maps", "failures", "examples", "provenance")
 FIGURES = ("confusion_matrix", "roc_pr", "reliability", "per_patient", "hidden_states", "failures",
-           "training_curves", "snr_sweep", "example_windows")
+           "training_curves", "snr_sweep", "maps_truth", "example_windows")
 
 
 def test_metrics_json_has_the_documented_keys(tiny_run):

@@ -1,5 +1,8 @@
 # The self-contained HTML report for clinical review.
 
+# Maps scored against the simulator's truth need its array electrodes as channels (unipolar montage).
+MAPS_AGAINST_TRUTH = CONFIG["simulate"]["enabled"] and CONFIG["simulate"]["montage"] == "unipolar"
+
 
 rule report:
     input:
@@ -13,7 +16,7 @@ rule report:
         # pooled folds have no hidden-state map (one model per fold)
         figures=[OUT.figure(name) for name in (PREDICTION_FIGURES if CV else PREDICTION_FIGURES | MODEL_FIGURES)],
         sweep=expand(OUT.sweep_metrics("{snr}"), snr=SWEEP_LEVELS),
-        truth=[f"{DATA}/truth.csv"] if CONFIG["simulate"]["enabled"] else [],  # maps against the truth
+        truth=[f"{DATA}/truth.csv"] if MAPS_AGAINST_TRUTH else [],
         real_recordings=[OUT.real_summary] if CONFIG["real_recordings"]["enabled"] else [],
     output:
         html=report(OUT.report, caption="../report/report.rst", category="Report"),
@@ -21,6 +24,9 @@ rule report:
         example_windows=report(OUT.examples_png, caption="../report/example_windows.rst", category="Data"),
         sweep_figure=[report(OUT.figure("snr_sweep"), caption="../report/snr_sweep.rst", category="Results")]
         if SWEEP_LEVELS
+        else [],
+        maps_figure=[report(OUT.figure("maps_truth"), caption="../report/maps_truth.rst", category="Results")]
+        if MAPS_AGAINST_TRUTH
         else [],
     params:
         config=CONFIG_FILE,
