@@ -20,9 +20,10 @@ import pandas as pd
 
 from signalrnn.config.load import class_names
 from signalrnn.data.annotate import EVENT_COLUMNS, label_codes
-from signalrnn.data.simulate import montage_channel_names, simulate_record
+from signalrnn.data.simulate import TRUTH_FILE, montage_channel_names, simulate_record
 from signalrnn.evaluation.assess import SPLIT, predict, trained_gate
 from signalrnn.evaluation.baselines import predict_windows
+from signalrnn.evaluation.maps import held_out_map_scores, held_out_maps
 from signalrnn.evaluation.metrics import classification_metrics
 from signalrnn.io.layout import Layout
 from signalrnn.io.records import patient_of
@@ -49,8 +50,27 @@ def window_simulated(config: dict, record: str, out_dir: Path) -> None:
     index.to_csv(out_dir / f"{record}.csv", index=False)
 
 
+#: Map scores of the sweep (``evaluation.maps``), medians over the test records, and their labels.
+MAP_SCORES = {"line_dice": "line Dice", "lat_block_dice": "12 ms block Dice", "zone_dice": "zone Dice",
+              "median_share_error": "share error"}
+
+
+def map_scores_at_level(config: dict, windows: WindowSet, predicted: np.ndarray) -> dict[str, float] | None:
+    """Median map scores over the test records of the network's classes at their annotated
+    activation times, against the truth (the same potentials at every SNR); None for bipolar
+    montages, whose channels are not the array's electrodes that the truth maps."""
+    if config["simulate"]["montage"] != "unipolar":
+        return None
+    predictions = windows.index[["record", "sample", "channel"]].assign(
+        predicted=np.asarray(windows.classes)[predicted])
+    truth = pd.read_csv(Path(config["data_dir"]) / TRUTH_FILE)
+    scores = held_out_map_scores(config, held_out_maps(config, predictions, truth))
+    return {key: float(scores[key].median()) for key in MAP_SCORES}
+
+
 def sweep_level(config: dict, layout: Layout, snr_db: float) -> dict:
-    """Metrics of the model (and of the baseline, when enabled) on the test patients at ``snr_db``."""
+    """Metrics of the model (and of the baseline, when enabled) on the test patients at ``snr_db``,
+    and the median scores of the model's maps (``map_scores_at_level``)."""
     at_level = copy.deepcopy(config)
     at_level["simulate"].update(snr_db=snr_db, snr_spread_db=0)
     split = pd.read_csv(layout.split)
@@ -62,8 +82,12 @@ def sweep_level(config: dict, layout: Layout, snr_db: float) -> dict:
         windows = WindowSet(folder, records, classes)
         probabilities, _ = predict(load_model(layout.model), windows, config["train"]["batch_size"],
                                    trained_gate(layout))
-        result = {"snr_db": snr_db, "model": classification_metrics(
-            windows.labels, probabilities.argmax(axis=1), classes, SPLIT)}
+        predicted = probabilities.argmax(axis=1)
+        result = {"snr_db": snr_db,
+                  "model": classification_metrics(windows.labels, predicted, classes, SPLIT)}
+        maps = map_scores_at_level(config, windows, predicted)
+        if maps is not None:
+            result["maps"] = maps
         if config["baseline"]["enabled"]:
             rule = json.loads(layout.metrics.read_text())["baseline_rule"]
             result["baseline"] = classification_metrics(windows.labels, predict_windows(windows, rule),
@@ -76,10 +100,12 @@ def sweep_level(config: dict, layout: Layout, snr_db: float) -> dict:
 
 
 def sweep_table(results: list[dict]) -> pd.DataFrame:
-    """One row per SNR (dB, descending): macro-F1 and balanced accuracy of model and baseline."""
+    """One row per SNR (dB, descending): macro-F1 and balanced accuracy of model and baseline, and
+    the median scores of the model's maps where the sweep has them."""
     rows = [{"SNR (dB)": r["snr_db"],
              **{f"{name} {label}": r[name][key]
                 for name in ("model", "baseline") if name in r
-                for key, label in (("macro_f1", "macro-F1"), ("balanced_accuracy", "balanced accuracy"))}}
+                for key, label in (("macro_f1", "macro-F1"), ("balanced_accuracy", "balanced accuracy"))},
+             **{f"maps: {label}": r["maps"][key] for key, label in MAP_SCORES.items() if "maps" in r}}
             for r in results]
     return pd.DataFrame(rows).sort_values("SNR (dB)", ascending=False, ignore_index=True)

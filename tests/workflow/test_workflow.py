@@ -43,12 +43,13 @@ def test_the_baseline_is_scored_on_the_same_windows_and_patients(tiny_run):
     assert {"smooth_ms", "slope_fraction", "amplitude_fraction"} <= set(metrics["baseline_rule"])
 
 
-def test_the_snr_sweep_scores_both_classifiers_at_every_level(tiny_run):
+def test_the_snr_sweep_scores_both_classifiers_and_the_maps_at_every_level(tiny_run):
     for snr in (20, 5):
         level = json.loads((tiny_run / f"results/tiny/sweep/snr_{snr}dB.json").read_text())
         assert level["snr_db"] == snr
         assert level["model"]["n_windows"] == level["baseline"]["n_windows"] > 0
         assert 0 <= level["baseline"]["macro_f1"] <= 1
+        assert set(level["maps"]) == {"line_dice", "lat_block_dice", "zone_dice", "median_share_error"}
 
 
 def test_breakdown_tables_cover_every_test_patient_and_record(tiny_run):
