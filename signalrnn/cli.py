@@ -14,7 +14,7 @@ import yaml
 
 from signalrnn.config.load import load_config
 from signalrnn.errors import SignalrnnError
-from signalrnn.io.layout import Layout, snr_label
+from signalrnn.io.layout import MEMBERS, Layout, snr_label
 
 # Where predict takes the events of a record from: its annotation file or a detector (detect.py).
 EVENT_SOURCES = ("annotations", "activations", "bipolar", "qrs", "sliding")
@@ -102,7 +102,19 @@ def cmd_evaluate(config: dict, layout: Layout, args) -> None:
 def cmd_pool(config: dict, layout: Layout, args) -> None:
     from signalrnn.evaluation.assess import pool_folds
 
-    pool_folds(config, layout)
+    pool_folds(config, layout if args.member is None else layout.for_member(args.member))
+
+
+def cmd_companion(config: dict, layout: Layout, args) -> None:
+    from signalrnn.evaluation.members import companion
+
+    companion(config, layout)
+
+
+def cmd_stack(config: dict, layout: Layout, args) -> None:
+    from signalrnn.evaluation.members import stack
+
+    stack(config, layout)
 
 
 def cmd_sweep(config: dict, layout: Layout, args) -> None:
@@ -118,6 +130,11 @@ def cmd_report(config: dict, layout: Layout, args) -> None:
     from signalrnn.reporting.report import write_report
 
     write_report(config, layout)
+    if config["companion"]["enabled"]:
+        from signalrnn.reporting.tables import members_table
+
+        print(f"report: models side by side\n{members_table(config, layout).to_string(index=False)}",
+              flush=True)
     print(f"report: {layout.report}", flush=True)
 
 
@@ -160,6 +177,8 @@ COMMANDS = {
     "evaluate": (cmd_evaluate, "test-split metrics (MLflow)"),
     "select": (cmd_select, "the hyperparameter trial of lowest validation loss becomes the model (MLflow)"),
     "pool": (cmd_pool, "pooled metrics of all cross-validation folds (MLflow)"),
+    "companion": (cmd_companion, "train the gradient-boosting companion, test-split metrics (MLflow)"),
+    "stack": (cmd_stack, "LSTM and companion stacked (chosen on val), test-split metrics (MLflow)"),
     "sweep": (cmd_sweep, "model and baseline on the test patients simulated at another SNR"),
     "report": (cmd_report, "self-contained HTML report"),
     "predict": (cmd_predict, "annotate new records with a trained model (WFDB annotations + CSV)"),
@@ -191,8 +210,11 @@ def parser() -> argparse.ArgumentParser:
             sub.add_argument("--snr-db", required=True, help="SNR (dB) of the simulated test patients")
         if name == "simulate":
             sub.add_argument("--out", help="output folder (default: the config's data_dir)")
-        if name in ("train", "evaluate"):
+        if name in ("train", "evaluate", "companion", "stack"):
             sub.add_argument("--fold", type=int, help="cross-validation fold (split.method: kfold)")
+        if name == "pool":
+            sub.add_argument("--member", choices=MEMBERS,
+                             help="pool a model beside the LSTM (default: the LSTM)")
         if name == "train":
             sub.add_argument("--trial", help="hyperparameter trial (t00, t01, ...) of tune.grid")
     return top

@@ -38,7 +38,7 @@ from signalrnn.evaluation.figures import (
     reliability_figure,
     roc_pr_figure,
 )
-from signalrnn.evaluation.metrics import classification_metrics, metrics_by_group
+from signalrnn.evaluation.metrics import classification_metrics, ec57_metrics, metrics_by_group
 from signalrnn.evaluation.uncertainty import OVERALL, PER_CLASS, patient_intervals
 from signalrnn.io.layout import Layout
 from signalrnn.model.build import FINAL_LSTM, apply_premature_gate
@@ -139,6 +139,9 @@ def mlflow_metrics(metrics: dict, prefix: str | None = None) -> dict[str, float]
     for k, value in metrics.get("calibration", {}).items():
         if k != "n_bins" and value is not None:
             add(k, value)
+    for name, value in metrics.get("ec57", {}).items():
+        for k, v in value.items() if isinstance(value, dict) else [(None, value)]:
+            add("_".join(["ec57", name] + ([k] if k else [])), v)
     return scalars
 
 
@@ -158,11 +161,12 @@ def evaluate(config: dict, layout: Layout) -> dict:
     model, gate = load_model(layout.model), trained_gate(layout)
     test_set = split_windows(layout, SPLIT, classes)
     probs, hidden = predict(model, test_set, batch_size, gate)
-    val_set = split_windows(layout, "val", classes)  # fits the temperature and the baseline rule
-    temperature = None
-    if cfg["temperature_scaling"]:
-        temperature = fit_temperature(predict(model, val_set, batch_size, gate)[0], val_set.labels)
+    # The validation split fits the temperature, the baseline rule and the stacking (stacking.py).
+    val_set = split_windows(layout, "val", classes)
+    val_probs = predict(model, val_set, batch_size, gate)[0]
     fold = {} if layout.fold is None else {"fold": int(layout.fold)}
+    prediction_table(val_set.index, val_probs, classes, fold).to_csv(layout.val_predictions, index=False)
+    temperature = fit_temperature(val_probs, val_set.labels) if cfg["temperature_scaling"] else None
     patients = test_set.index["patient"].astype(str).to_numpy()
     metrics = assess(test_set.labels, probs, patients, classes, SPLIT, cfg, temperature) | fold
     if config["baseline"]["enabled"]:
@@ -171,10 +175,7 @@ def evaluate(config: dict, layout: Layout) -> dict:
         metrics["baseline"] = label_metrics(test_set.labels, predict_windows(test_set, rule), patients,
                                             classes, SPLIT, cfg)
     predicted = probs.argmax(axis=1)
-    predictions = test_set.index.drop(columns=["file", "row"]).assign(
-        **fold, predicted=[classes[i] for i in predicted], probability=probs.max(axis=1).round(4),
-        **{f"p_{c}": probs[:, i].round(4) for i, c in enumerate(classes)},
-    )
+    predictions = prediction_table(test_set.index, probs, classes, fold)
     coords, explained = hidden_state_map(hidden)
     tables, figures = write_results(config, layout, metrics, predictions, probs, temperature, {
         "hidden_states": hidden_state_figure(coords, test_set.labels, predicted, classes, explained)})
@@ -208,6 +209,47 @@ def evaluate(config: dict, layout: Layout) -> dict:
     return metrics
 
 
+def prediction_table(index: pd.DataFrame, probs: np.ndarray, classes: list[str],
+                     fold: dict) -> pd.DataFrame:
+    """The window ``index`` with the ``fold`` (``{"fold": k}`` or empty), the most probable class,
+    its probability and every class's probability (``p_<class>``, 4 decimals)."""
+    return index.drop(columns=["file", "row"], errors="ignore").assign(
+        **fold, predicted=[classes[i] for i in probs.argmax(axis=1)],
+        probability=probs.max(axis=1).round(4),
+        **{f"p_{c}": probs[:, i].round(4) for i, c in enumerate(classes)},
+    )
+
+
+def read_probabilities(path: Path, classes: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """A predictions CSV (``prediction_table``) and its class probabilities (n, classes)."""
+    table = pd.read_csv(path, dtype={"record": str, "patient": str})
+    return table, table[[f"p_{c}" for c in classes]].to_numpy()
+
+
+def evaluate_member(config: dict, layout: Layout, test_index: pd.DataFrame, probs: np.ndarray,
+                    params: dict, extra: dict) -> dict:
+    """Assess the test probabilities of a member beside the LSTM (``layout.member``: the
+    companion or the stacked models) as ``evaluate`` does the LSTM's: write metrics.json (with
+    ``extra``: what the member chose on validation), predictions, tables and figures; log them with
+    ``params`` to an MLflow run of their own, tagged with the member and the fold."""
+    classes, cfg = class_names(config), config["evaluate"]
+    fold = {} if layout.fold is None else {"fold": int(layout.fold)}
+    y_true = test_index["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
+    patients = test_index["patient"].astype(str).to_numpy()
+    metrics = assess(y_true, probs, patients, classes, SPLIT, cfg) | fold | extra
+    predictions = prediction_table(test_index, probs, classes, fold)
+    tables, figures = write_results(config, layout, metrics, predictions, probs, None, {})
+    use_experiment(config)
+    with mlflow.start_run(run_name=run_name(config, layout)) as run:
+        layout.model_dir.mkdir(parents=True, exist_ok=True)
+        layout.mlflow_run.write_text(json.dumps({"run_id": run.info.run_id}))
+        mlflow.set_tags(run_tags(config) | {"member": layout.member} | fold)
+        mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
+        prints = _log_results(config, layout, metrics, tables, figures)
+    _write_provenance(config, layout, run.info.run_id, prints, {})
+    return metrics
+
+
 def pool_folds(config: dict, layout: Layout) -> dict:
     """Assess all cross-validation folds' test predictions pooled (each window once), with each
     fold's metrics under ``folds``; write the pooled metrics.json, predictions, tables and the
@@ -215,8 +257,7 @@ def pool_folds(config: dict, layout: Layout) -> dict:
     pooled MLflow run, the parent of the folds' runs."""
     classes, folds = class_names(config), split_folds(layout.split)
     predictions = pd.concat(
-        [pd.read_csv(layout.for_fold(k).predictions, dtype={"record": str, "patient": str})
-         for k in folds], ignore_index=True)
+        [read_probabilities(layout.for_fold(k).predictions, classes)[0] for k in folds], ignore_index=True)
     probs = predictions[[f"p_{c}" for c in classes]].to_numpy()
     y_true = predictions["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
     metrics = assess(y_true, probs, predictions["patient"].to_numpy(), classes, SPLIT,
@@ -251,11 +292,13 @@ def write_results(config: dict, layout: Layout, metrics: dict, predictions: pd.D
                   model_figures: dict[str, Figure]) -> tuple[dict[str, pd.DataFrame], dict[str, Figure]]:
     """Write metrics.json, predictions.csv, the breakdown tables and the figures (those made from
     the predictions plus ``model_figures``); print a summary line; return the tables and figures."""
+    if config["aami"]["ec57"]:
+        metrics["ec57"] = ec57_metrics(np.array(metrics["confusion_matrix"]), metrics["classes"])
     layout.metrics.parent.mkdir(parents=True, exist_ok=True)
     layout.metrics.write_text(json.dumps(metrics, indent=2))
     predictions.to_csv(layout.predictions, index=False)
     scope = ("pooled folds" if "folds" in metrics else SPLIT if layout.fold is None
-             else f"fold {layout.fold}")
+             else f"fold {layout.fold}") + ("" if layout.member is None else f", {layout.member}")
     print(f"evaluate: {scope}, {metrics['n_windows']} windows of {metrics['n_patients']} "
           f"patient(s): {summary_line(metrics)}", flush=True)
     if "baseline" in metrics:

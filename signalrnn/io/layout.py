@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+# Models beside the LSTM: the gradient-boosting companion and the two stacked (docs/databases.md).
+MEMBERS = ("companion", "stacked")
+
 
 def snr_label(snr_db: float) -> str:
     """How an SNR (dB) appears in file names: ``30``, ``7.5``, ``-5``."""
@@ -17,12 +20,15 @@ class Layout:
 
     With a ``fold`` (cross-validation), the model and its test results go to
     ``results/<name>/folds/fold<k>/``; the data steps' outputs and the report stay shared. A
-    ``trial`` of the hyperparameter search trains into ``results/<name>/tune/<trial>/``.
+    ``trial`` of the hyperparameter search trains into ``results/<name>/tune/<trial>/``. A
+    ``member`` other than the LSTM (``companion``, ``stacked``: see ``MEMBERS``) has its model
+    and results in a subfolder of that name (``results/<name>/folds/fold<k>/companion/``).
     """
 
     root: Path
     fold: str | None = None
     trial: str | None = None
+    member: str | None = None
 
     @classmethod
     def of(cls, name: str, results_dir: str | Path = "results") -> Layout:
@@ -31,6 +37,10 @@ class Layout:
     def for_fold(self, fold: int | str) -> Layout:
         """The layout of cross-validation fold ``fold`` (a number or a Snakemake wildcard)."""
         return replace(self, fold=str(fold))
+
+    def for_member(self, member: str) -> Layout:
+        """The layout of ``member`` (one of ``MEMBERS`` or a Snakemake wildcard) beside the LSTM."""
+        return replace(self, member=member)
 
     def for_trial(self, trial: str) -> Layout:
         """The layout of hyperparameter trial ``trial`` (an id or a Snakemake wildcard)."""
@@ -41,7 +51,8 @@ class Layout:
         """Where one trained model and its evaluation live."""
         if self.trial is not None:
             return self.tune_dir / self.trial
-        return self.root if self.fold is None else self.root / "folds" / f"fold{self.fold}"
+        run = self.root if self.fold is None else self.root / "folds" / f"fold{self.fold}"
+        return run if self.member is None else run / self.member
 
     @property
     def tune_dir(self) -> Path:
@@ -118,6 +129,22 @@ class Layout:
     @property
     def predictions(self) -> Path:
         return self.run_dir / "predictions.csv"
+
+    @property
+    def val_predictions(self) -> Path:
+        """Class probabilities of the validation split's windows, from which stacking weights and
+        decision costs are chosen (never from the test split's)."""
+        return self.run_dir / "val_predictions.csv"
+
+    @property
+    def booster(self) -> Path:
+        """The companion's fitted gradient-boosting model (joblib)."""
+        return self.model_dir / "booster.joblib"
+
+    @property
+    def stacking(self) -> Path:
+        """What the stacked member chose on the validation split (JSON)."""
+        return self.run_dir / "stacking.json"
 
     @property
     def confusion_png(self) -> Path:

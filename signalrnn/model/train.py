@@ -18,17 +18,20 @@ from signalrnn.preprocessing.augment import NoiseAugmentation
 from signalrnn.preprocessing.dataset import WindowBatches, WindowSet, split_windows
 from signalrnn.tracking import EpochMetrics, run_tags, use_experiment
 
+CLASS_WEIGHT_POWERS = {"balanced": 1.0, "sqrt": 0.5, "none": 0.0}
 
-def class_weights(labels: np.ndarray, n_classes: int, method: str,
+
+def class_weights(labels: np.ndarray, n_classes: int, method: str | float,
                   max_weight: float | None = None) -> np.ndarray:
     """Per-class loss weights, scaled so that the mean weight over the windows is 1.
 
     ``balanced``: proportional to 1 / n_c, every class weighs the same in the loss.
-    ``sqrt``: proportional to 1 / sqrt(n_c), a milder balance. ``none``: all ones.
+    ``sqrt``: proportional to 1 / sqrt(n_c), a milder balance. ``none``: all ones. A number p:
+    proportional to n_c ** -p (``balanced`` is p = 1).
     ``max_weight`` caps each weight, so that a class of a handful of windows cannot dominate.
     """
     counts = np.maximum(np.bincount(labels, minlength=n_classes), 1)
-    power = {"balanced": 1.0, "sqrt": 0.5, "none": 0.0}[method]
+    power = CLASS_WEIGHT_POWERS[method] if isinstance(method, str) else float(method)
     weights = counts.astype(float) ** -power
     weights *= len(labels) / max(float(weights[labels].sum()), 1e-12)
     return weights if max_weight is None else np.minimum(weights, max_weight)
@@ -73,11 +76,12 @@ class TrainingBatches(WindowBatches):
 
 
 def run_name(config: dict, layout: Layout) -> str:
-    """MLflow run name: ``<name>-<config hash>``, plus ``-fold<k>`` for a cross-validation fold
-    or ``-<trial>`` for a hyperparameter trial."""
+    """MLflow run name: ``<name>-<config hash>``, plus ``-fold<k>`` for a cross-validation fold,
+    ``-<trial>`` for a hyperparameter trial and ``-<member>`` for a model beside the LSTM."""
     fold = "" if layout.fold is None else f"-fold{layout.fold}"
     trial = "" if layout.trial is None else f"-{layout.trial}"
-    return f"{config['name']}-{config_hash(config)}{fold}{trial}"
+    member = "" if layout.member is None else f"-{layout.member}"
+    return f"{config['name']}-{config_hash(config)}{fold}{trial}{member}"
 
 
 def train(config: dict, layout: Layout) -> str:

@@ -24,8 +24,10 @@ from signalrnn.reporting.tables import (
     dropped_events,
     fingerprint_table,
     fold_table,
+    members_table,
     overall_table,
     per_class_table,
+    stacking_table,
     sweep_results,
 )
 
@@ -119,6 +121,8 @@ def report_context(config: dict, layout: Layout) -> dict:
         "overall": overall_table(metrics),
         "per_class": per_class_table(metrics),
         "folds": fold_table(metrics) if "folds" in metrics else None,
+        "members": members_table(config, layout) if config["companion"]["enabled"] else None,
+        "stacking": stacking_table(layout) if config["companion"]["enabled"] else None,
         "operating_points": pd.read_csv(layout.table("operating_points")).drop(columns="threshold"),
         "calibration": calibration_table(metrics["calibration"]),
         "per_patient": per_patient,

@@ -7,11 +7,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from signalrnn.config.load import class_names
+from signalrnn.evaluation.metrics import confusion_metrics
 from signalrnn.evaluation.sweep import sweep_table
-from signalrnn.io.layout import Layout, snr_label
+from signalrnn.io.layout import MEMBERS, Layout, snr_label
 from signalrnn.io.records import read_header, record_names
 from signalrnn.preprocessing.dataset import split_windows
 from signalrnn.preprocessing.split import split_folds
@@ -142,3 +144,54 @@ def fingerprint_table(prints: dict[str, str]) -> pd.DataFrame:
             kind = "windows" if name.suffix == ".npy" else name.suffix.lstrip(".")
             rows.setdefault(name.stem, {"record": name.stem})[kind] = digest[:12]
     return pd.DataFrame(list(rows.values()))
+
+
+def _member_row(model: str, metrics: dict, scope: str) -> dict:
+    """One row of ``members_table``: a model's metrics of ``scope`` (which split they come from)."""
+    per_class = metrics["per_class"]
+    cm = np.array(metrics["confusion_matrix"])
+    classes = metrics["classes"]
+    row = {"model": model, "scored on": scope, "windows": metrics["n_windows"],
+           "accuracy": metrics["accuracy"], "macro-F1": metrics["macro_f1"],
+           **{f"{c} F1": v["f1"] for c, v in per_class.items()}}
+    if {"N", "F"} <= set(classes):
+        n, f = classes.index("N"), classes.index("F")
+        row["N called F (% of N)"] = 100 * cm[n, f] / max(cm[n].sum(), 1)
+    for name, value in metrics.get("ec57", {}).items():
+        if isinstance(value, dict):
+            row[f"EC57 {name} Se / +P"] = f"{value['sensitivity']:.3f} / {value['positive_predictivity']:.3f}"
+    return row
+
+
+def members_table(config: dict, layout: Layout) -> pd.DataFrame:
+    """The LSTM, its companion and the two stacked side by side, each row saying the split its
+    metrics come from; with cross-validation also the stacked models before their decision costs
+    (the folds' confusion matrices summed). Columns: accuracy, macro-F1, F1 per class, N called F
+    (% of N) and, with ``aami.ec57``, EC57 VEB / SVEB Se / +P."""
+    lstm = json.loads(layout.metrics.read_text())
+    cv = "folds" in lstm
+    scope = "test split, folds pooled" if cv else "test split"
+    members = {m: json.loads(layout.for_member(m).metrics.read_text()) for m in MEMBERS}
+    rows = [_member_row("LSTM", lstm, scope),
+            _member_row("companion (gradient boosting)", members["companion"], scope)]
+    stacked = members["stacked"]
+    folds = stacked.get("folds", [stacked])
+    before = confusion_metrics(sum(np.array(f["without_costs"]["confusion_matrix"]) for f in folds),
+                               stacked["classes"], "test")
+    rows.append(_member_row("stacked, before decision costs", before, scope))
+    rows.append(_member_row("stacked (weight and costs chosen on val)", stacked, scope))
+    return pd.DataFrame(rows)
+
+
+def stacking_table(layout: Layout) -> pd.DataFrame:
+    """What each fold (or the one split) chose on its validation split: the companion's class
+    weight power, the LSTM's weight in the stacked mean and the decision cost of each class."""
+    stacked = json.loads(layout.for_member("stacked").metrics.read_text())
+    companion = json.loads(layout.for_member("companion").metrics.read_text())
+    pairs = zip(stacked.get("folds", [stacked]), companion.get("folds", [companion]), strict=True)
+    return pd.DataFrame([
+        {**({"fold": s["fold"]} if "fold" in s else {}),
+         "companion class weight power": c["chosen_on_val"]["class_weight_power"],
+         "LSTM weight": s["chosen_on_val"]["lstm_weight"],
+         **{f"cost {k}": v for k, v in s["chosen_on_val"]["costs"].items()}}
+        for s, c in pairs])

@@ -67,6 +67,7 @@ rule evaluate:
         signals=expand(record_file("dat"), record=RECORDS),
     output:
         *evaluation_outputs(RUN, PREDICTION_FIGURES | MODEL_FIGURES),
+        val_predictions=RUN.val_predictions,  # what stacking chooses its weight and costs on
     params:
         config=CONFIG_FILE,
         fold=fold_option,

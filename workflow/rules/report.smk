@@ -18,6 +18,8 @@ rule report:
         sweep=expand(OUT.sweep_metrics("{snr}"), snr=SWEEP_LEVELS),
         truth=[f"{DATA}/truth.csv"] if MAPS_AGAINST_TRUTH else [],
         real_recordings=[OUT.real_summary] if CONFIG["real_recordings"]["enabled"] else [],
+        # the models beside the LSTM, shown side by side with it
+        members=[OUT.for_member(m).metrics for m in MEMBERS] if CONFIG["companion"]["enabled"] else [],
     output:
         html=report(OUT.report, caption="../report/report.rst", category="Report"),
         training_curves=report(OUT.curves_png, caption="../report/training_curves.rst", category="Results"),
@@ -30,7 +32,7 @@ rule report:
         else [],
     params:
         config=CONFIG_FILE,
-        rerun_if_changed=[CONFIG["report"], CONFIG["mapping"]],  # not arguments: a change reruns the rule
+        rerun_if_changed=[CONFIG["report"], CONFIG["mapping"], CONFIG["companion"]],  # not arguments: a change reruns the rule
     log:
         OUT.log("report"),
     benchmark:

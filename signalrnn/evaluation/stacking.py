@@ -1,0 +1,81 @@
+"""The LSTM and its companion stacked: a weighted mean of their class probabilities, then a
+decision cost per class, both chosen on the validation split of the fold (nested: the test split
+is never looked at).
+
+The criterion is the macro-F1 of the classes present in the validation split
+(``metrics.classification_metrics``). A class absent there (F, whose beats are nearly all in
+one DS1 record) scores nothing, so every beat called that class lowers the others' recall: on
+such a split its cost falls to the lowest on the grid, and it cannot take normal beats. The
+costs are multiplicative weights on the probabilities (the Bayes decision of a cost-sensitive
+classifier whose costs depend on the predicted class only; Elkan 2001), renormalised.
+
+References
+----------
+Elkan C. The foundations of cost-sensitive learning. IJCAI 2001:973-8.
+Wolpert DH. Stacked generalization. Neural Networks 1992;5(2):241-59.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from signalrnn.evaluation.metrics import classification_metrics
+
+
+def combine(lstm: np.ndarray, companion: np.ndarray, weight: float) -> np.ndarray:
+    """``weight`` x the LSTM's probabilities + (1 - ``weight``) x the companion's (both (n, k))."""
+    return weight * np.asarray(lstm) + (1 - weight) * np.asarray(companion)
+
+
+def with_costs(probs: np.ndarray, costs: np.ndarray) -> np.ndarray:
+    """Probabilities (n, k) times the per-class decision ``costs`` (k,), rows summing to 1; their
+    most probable class is the cost-weighted decision."""
+    weighted = np.asarray(probs) * np.asarray(costs)
+    return weighted / np.maximum(weighted.sum(axis=1, keepdims=True), 1e-12)
+
+
+def score(y_true: np.ndarray, probs: np.ndarray, classes: list[str]) -> float:
+    """Macro-F1 over the classes present in ``y_true`` of the most probable class."""
+    return classification_metrics(y_true, probs.argmax(axis=1), classes, "val")["macro_f1"]
+
+
+def choose_weight(y_val: np.ndarray, lstm_val: np.ndarray, companion_val: np.ndarray,
+                  weights: list[float], classes: list[str]) -> tuple[float, dict[float, float]]:
+    """The LSTM's weight among ``weights`` (0 = the companion alone, 1 = the LSTM alone) of best
+    validation score, ties to the one nearest 0.5; and the score of each weight."""
+    scores = {float(w): score(y_val, combine(lstm_val, companion_val, w), classes) for w in weights}
+    best = max(scores.values())
+    return min((w for w, s in scores.items() if s == best), key=lambda w: abs(w - 0.5)), scores
+
+
+def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], classes: list[str],
+                 reference: str, sweeps: int = 2) -> np.ndarray:
+    """Per-class decision costs (``reference`` class fixed at 1) by coordinate ascent of the
+    validation score over ``grid``, each class in turn, ``sweeps`` times; ties go to the cost
+    nearest 1 (on a log scale), so a cost moves only where it helps.
+
+    Parameters
+    ----------
+    y_val, probs_val
+        Validation class indices (n,) and probabilities (n, k) of the combination.
+    grid
+        Candidate costs (> 0), e.g. 1/8 ... 4.
+    classes
+        Class names (k).
+    reference
+        The class whose cost stays 1 (the normal beats).
+    sweeps
+        Passes over the classes.
+    """
+    costs = np.ones(len(classes))
+    order = sorted(grid, key=lambda c: abs(np.log(c)))
+    for _ in range(sweeps):
+        for k, name in enumerate(classes):
+            if name == reference:
+                continue
+            trials = {}
+            for c in order:
+                costs[k] = c
+                trials[c] = score(y_val, with_costs(probs_val, costs), classes)
+            costs[k] = max(order, key=lambda c: trials[c])  # first of the best: nearest 1
+    return costs
