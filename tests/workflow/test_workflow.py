@@ -4,6 +4,7 @@ import html
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import zipfile
@@ -196,3 +197,31 @@ def test_a_bad_config_stops_before_any_job_with_the_key_named(project):
     assert result.returncode != 0
     assert "model.units" in result.stdout + result.stderr
     assert not (project / "results/tiny/metrics.json").exists()
+
+
+def test_the_companion_and_the_stack_are_scored_on_the_lstms_test_patients_and_chosen_on_val(
+        tiny_run, tmp_path):
+    """companion.enabled on a finished run: only the companion, the stack and the report run (the
+    LSTM is kept, not retrained); every model is scored on the same test windows; the stacking
+    weight and costs come from the validation split."""
+    project = tmp_path / "project"
+    shutil.copytree(tiny_run, project, symlinks=True)
+    config = project / "configs" / "companion.yaml"
+    config.write_text((project / "configs" / "tiny.yaml").read_text() + "\ncompanion:\n  enabled: true\n"
+                      "  max_iter: 10\n  class_weight_power: [0, 1]\n  cost_grid: [0.5, 1, 2]\n")
+    result = snakemake(project, "--configfile", str(config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "rule train:" not in result.stderr and "rule evaluate:" not in result.stderr
+    results = project / "results" / "tiny"
+    lstm = pd.read_csv(results / "predictions.csv")
+    split = pd.read_csv(results / "split.csv")
+    val_records = set(split.loc[split["split"] == "val", "record"])
+    for member in ("companion", "stacked"):
+        metrics = json.loads((results / member / "metrics.json").read_text())
+        predictions = pd.read_csv(results / member / "predictions.csv")
+        assert metrics["split"] == "test" and metrics["n_windows"] == len(lstm)
+        assert predictions[["record", "sample", "label"]].equals(lstm[["record", "sample", "label"]])
+    assert set(pd.read_csv(results / "val_predictions.csv")["record"]) == val_records
+    chosen = json.loads((results / "stacked" / "stacking.json").read_text())
+    assert 0 <= chosen["lstm_weight"] <= 1 and set(chosen["costs"].values()) <= {0.5, 1, 2}
+    assert "Models side by side" in (results / "report.html").read_text()
