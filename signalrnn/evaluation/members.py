@@ -14,6 +14,7 @@ import json
 
 import joblib
 import numpy as np
+import pandas as pd
 
 from signalrnn.config.load import class_names
 from signalrnn.errors import SignalrnnError
@@ -81,8 +82,8 @@ def stack(config: dict, layout: Layout) -> dict:
     other = layout.for_member("companion")
     val_index, lstm_val = read_probabilities(layout.val_predictions, classes)
     test_index, lstm_test = read_probabilities(layout.predictions, classes)
-    companion_val = read_probabilities(other.val_predictions, classes)[1]
-    companion_test = read_probabilities(other.predictions, classes)[1]
+    companion_val, companion_test = (_aligned(index, *read_probabilities(path, classes), path) for index, path
+                                     in ((val_index, other.val_predictions), (test_index, other.predictions)))
     y_val = val_index["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
     weight, weight_scores = choose_weight(y_val, lstm_val, companion_val, cfg["stack_weights"], classes)
     combined_val = combine(lstm_val, companion_val, weight)
@@ -106,3 +107,13 @@ def stack(config: dict, layout: Layout) -> dict:
         config, member, index, with_costs(combined_test, costs),
         {"lstm_weight": weight, **{f"cost_{c}": v for c, v in chosen["costs"].items()}},
         {"chosen_on_val": chosen, "without_costs": before})
+
+
+def _aligned(index: pd.DataFrame, table: pd.DataFrame, probs: np.ndarray, path) -> np.ndarray:
+    """``probs`` of ``table`` (read from ``path``), after checking that its windows are those of
+    ``index`` in the same order (record, sample, label)."""
+    keys = ["record", "sample", "label"]
+    if not table[keys].reset_index(drop=True).equals(index[keys].reset_index(drop=True)):
+        raise SignalrnnError(f"{path}: its windows are not the LSTM's of the same split; rerun the "
+                             "companion and evaluate rules (snakemake --forcerun companion)")
+    return probs
