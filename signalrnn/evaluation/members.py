@@ -43,8 +43,9 @@ def companion(config: dict, layout: Layout) -> dict:
     sets = {name: split_windows(layout, name, classes) for name in ("train", "val", SPLIT)}
     require_every_class(sets["train"], "train", classes)
     features = {name: window_features(windows, config) for name, windows in sets.items()}
+    scored = scored_classes(cfg, classes)
     fitted = fit_companion(features["train"], sets["train"].labels, features["val"], sets["val"].labels,
-                           len(classes), cfg)
+                           len(classes), cfg, None if scored is None else [classes.index(c) for c in scored])
     gate = config["model"]["premature_gate"]
     probs = {}
     for name in ("val", SPLIT):
@@ -79,15 +80,18 @@ def stack(config: dict, layout: Layout) -> dict:
     if cfg["cost_grid"] and cfg["cost_reference"] not in classes:
         raise SignalrnnError(f"companion.cost_reference: {cfg['cost_reference']!r} is not one of the "
                              f"classes {classes}; name the class whose decision cost stays 1")
+
     other = layout.for_member("companion")
     val_index, lstm_val = read_probabilities(layout.val_predictions, classes)
     test_index, lstm_test = read_probabilities(layout.predictions, classes)
     companion_val, companion_test = (_aligned(index, *read_probabilities(path, classes), path) for index, path
                                      in ((val_index, other.val_predictions), (test_index, other.predictions)))
     y_val = val_index["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
-    weight, weight_scores = choose_weight(y_val, lstm_val, companion_val, cfg["stack_weights"], classes)
+    scored = scored_classes(cfg, classes)
+    weight, weight_scores = choose_weight(y_val, lstm_val, companion_val, cfg["stack_weights"], classes,
+                                          scored)
     combined_val = combine(lstm_val, companion_val, weight)
-    costs = (choose_costs(y_val, combined_val, cfg["cost_grid"], classes, cfg["cost_reference"])
+    costs = (choose_costs(y_val, combined_val, cfg["cost_grid"], classes, cfg["cost_reference"], scored)
              if cfg["cost_grid"] else np.ones(len(classes)))
     chosen = {"lstm_weight": weight, "val_macro_f1_by_weight": {str(w): s for w, s in weight_scores.items()},
               "costs": dict(zip(classes, costs.tolist(), strict=True))}
@@ -107,6 +111,15 @@ def stack(config: dict, layout: Layout) -> dict:
         config, member, index, with_costs(combined_test, costs),
         {"lstm_weight": weight, **{f"cost_{c}": v for c, v in chosen["costs"].items()}},
         {"chosen_on_val": chosen, "without_costs": before})
+
+
+def scored_classes(cfg: dict, classes: list[str]) -> list[str] | None:
+    """``companion.scored_classes`` (None: all), checked against the config's classes."""
+    unknown = sorted(set(cfg["scored_classes"] or []) - set(classes))
+    if unknown:
+        raise SignalrnnError(f"companion.scored_classes: {unknown} are not classes of the config "
+                             f"({classes}); name classes of annotation.classes, or null for all")
+    return cfg["scored_classes"]
 
 
 def _aligned(index: pd.DataFrame, table: pd.DataFrame, probs: np.ndarray, path) -> np.ndarray:

@@ -2,10 +2,11 @@
 decision cost per class, both chosen on the validation split of the fold (nested: the test split
 is never looked at).
 
-The criterion is the macro-F1 of the classes present in the validation split
-(``metrics.classification_metrics``). A class absent there (F, whose beats are nearly all in
-one DS1 record) scores nothing, so every beat called that class lowers the others' recall: on
-such a split its cost falls to the lowest on the grid, and it cannot take normal beats. The
+The criterion is the mean F1 of the scored classes present in the validation split
+(``companion.scored_classes``; all classes by default). A class not scored, or absent there (F,
+whose beats are nearly all in one DS1 record), earns nothing, so every beat called that class
+lowers the others' recall: its cost falls to the lowest on the grid, and it cannot take normal
+beats. The
 costs are multiplicative weights on the probabilities (the Bayes decision of a cost-sensitive
 classifier whose costs depend on the predicted class only; Elkan 2001), renormalised.
 
@@ -34,22 +35,29 @@ def with_costs(probs: np.ndarray, costs: np.ndarray) -> np.ndarray:
     return weighted / np.maximum(weighted.sum(axis=1, keepdims=True), 1e-12)
 
 
-def score(y_true: np.ndarray, probs: np.ndarray, classes: list[str]) -> float:
-    """Macro-F1 over the classes present in ``y_true`` of the most probable class."""
-    return classification_metrics(y_true, probs.argmax(axis=1), classes, "val")["macro_f1"]
+def score(y_true: np.ndarray, probs: np.ndarray, classes: list[str],
+          scored: list[str] | None = None) -> float:
+    """Mean F1 of the most probable class over the classes ``scored`` (all if None) that are
+    present in ``y_true``; 0 if none is."""
+    per_class = classification_metrics(y_true, probs.argmax(axis=1), classes, "val")["per_class"]
+    f1 = [v["f1"] for c, v in per_class.items() if v["support"] and (scored is None or c in scored)]
+    return float(np.mean(f1)) if f1 else 0.0
 
 
 def choose_weight(y_val: np.ndarray, lstm_val: np.ndarray, companion_val: np.ndarray,
-                  weights: list[float], classes: list[str]) -> tuple[float, dict[float, float]]:
+                  weights: list[float], classes: list[str],
+                  scored: list[str] | None = None) -> tuple[float, dict[float, float]]:
     """The LSTM's weight among ``weights`` (0 = the companion alone, 1 = the LSTM alone) of best
-    validation score, ties to the one nearest 0.5; and the score of each weight."""
-    scores = {float(w): score(y_val, combine(lstm_val, companion_val, w), classes) for w in weights}
+    validation ``score`` (of the classes ``scored``), ties to the one nearest 0.5; and the score
+    of each weight."""
+    scores = {float(w): score(y_val, combine(lstm_val, companion_val, w), classes, scored)
+              for w in weights}
     best = max(scores.values())
     return min((w for w, s in scores.items() if s == best), key=lambda w: abs(w - 0.5)), scores
 
 
 def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], classes: list[str],
-                 reference: str, sweeps: int = 2) -> np.ndarray:
+                 reference: str, scored: list[str] | None = None, sweeps: int = 2) -> np.ndarray:
     """Per-class decision costs (``reference`` class fixed at 1) by coordinate ascent of the
     validation score over ``grid``, each class in turn, ``sweeps`` times; ties go to the cost
     nearest 1 (on a log scale), so a cost moves only where it helps.
@@ -64,6 +72,8 @@ def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], cl
         Class names (k).
     reference
         The class whose cost stays 1 (the normal beats).
+    scored
+        The classes whose F1 makes the score (all if None).
     sweeps
         Passes over the classes.
     """
@@ -76,6 +86,6 @@ def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], cl
             trials = {}
             for c in order:
                 costs[k] = c
-                trials[c] = score(y_val, with_costs(probs_val, costs), classes)
+                trials[c] = score(y_val, with_costs(probs_val, costs), classes, scored)
             costs[k] = max(order, key=lambda c: trials[c])  # first of the best: nearest 1
     return costs

@@ -9,7 +9,7 @@ window and its mean square; then the curve length and range of the first channel
 (``companion.qrs_ms``, the QRS). The trees are scikit-learn's ``HistGradientBoostingClassifier``
 (Ke et al. 2017's histogram binning). Class weights go as n_c ** -p, capped like
 ``train.max_class_weight``; p is chosen among ``companion.class_weight_power`` on the validation
-split (macro-F1 of the classes present there), never on the test split.
+split (mean F1 of ``companion.scored_classes`` present there), never on the test split.
 
 References
 ----------
@@ -107,9 +107,11 @@ class Companion:
 
 
 def fit_companion(features: np.ndarray, labels: np.ndarray, val_features: np.ndarray,
-                  val_labels: np.ndarray, n_classes: int, cfg: dict) -> Companion:
+                  val_labels: np.ndarray, n_classes: int, cfg: dict,
+                  scored: list[int] | None = None) -> Companion:
     """Fit one booster per ``cfg["class_weight_power"]`` on the training windows and keep the one
-    of best macro-F1 (over the classes present) on the validation windows.
+    of best mean F1 on the validation windows over the classes present there (of those
+    ``scored``, as indices; all if None).
 
     Parameters
     ----------
@@ -121,8 +123,10 @@ def fit_companion(features: np.ndarray, labels: np.ndarray, val_features: np.nda
         Number of classes (columns of the probabilities).
     cfg
         The config's ``companion`` section.
+    scored
+        Class indices whose F1 counts in the choice (all if None).
     """
-    present = np.unique(val_labels)
+    present = [k for k in np.unique(val_labels) if scored is None or k in scored]
     scores, boosters = {}, {}
     for power in cfg["class_weight_power"]:
         weights = class_weights(labels, n_classes, power, cfg["max_class_weight"])

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from signalrnn.config.load import class_names
-from signalrnn.evaluation.metrics import confusion_metrics
+from signalrnn.evaluation.metrics import confusion_metrics, ec57_metrics
 from signalrnn.evaluation.sweep import sweep_table
 from signalrnn.io.layout import MEMBERS, Layout, snr_label
 from signalrnn.io.records import read_header, record_names
@@ -146,8 +146,9 @@ def fingerprint_table(prints: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(list(rows.values()))
 
 
-def _member_row(model: str, metrics: dict, scope: str) -> dict:
-    """One row of ``members_table``: a model's metrics of ``scope`` (which split they come from)."""
+def _member_row(model: str, metrics: dict, scope: str, ec57: bool) -> dict:
+    """One row of ``members_table``: a model's metrics of ``scope`` (which split they come from),
+    with ``ec57`` its EC57 VEB and SVEB statistics."""
     per_class = metrics["per_class"]
     cm = np.array(metrics["confusion_matrix"])
     classes = metrics["classes"]
@@ -157,7 +158,7 @@ def _member_row(model: str, metrics: dict, scope: str) -> dict:
     if {"N", "F"} <= set(classes):
         n, f = classes.index("N"), classes.index("F")
         row["N called F (% of N)"] = 100 * cm[n, f] / max(cm[n].sum(), 1)
-    for name, value in metrics.get("ec57", {}).items():
+    for name, value in (ec57_metrics(cm, classes) if ec57 else {}).items():
         if isinstance(value, dict):
             row[f"EC57 {name} Se / +P"] = f"{value['sensitivity']:.3f} / {value['positive_predictivity']:.3f}"
     return row
@@ -172,14 +173,15 @@ def members_table(config: dict, layout: Layout) -> pd.DataFrame:
     cv = "folds" in lstm
     scope = "test split, folds pooled" if cv else "test split"
     members = {m: json.loads(layout.for_member(m).metrics.read_text()) for m in MEMBERS}
-    rows = [_member_row("LSTM", lstm, scope),
-            _member_row("companion (gradient boosting)", members["companion"], scope)]
+    ec57 = config["aami"]["ec57"]
+    rows = [_member_row("LSTM", lstm, scope, ec57),
+            _member_row("companion (gradient boosting)", members["companion"], scope, ec57)]
     stacked = members["stacked"]
     folds = stacked.get("folds", [stacked])
     before = confusion_metrics(sum(np.array(f["without_costs"]["confusion_matrix"]) for f in folds),
                                stacked["classes"], "test")
-    rows.append(_member_row("stacked, before decision costs", before, scope))
-    rows.append(_member_row("stacked (weight and costs chosen on val)", stacked, scope))
+    rows.append(_member_row("stacked, before decision costs", before, scope, ec57))
+    rows.append(_member_row("stacked (weight and costs chosen on val)", stacked, scope, ec57))
     return pd.DataFrame(rows)
 
 

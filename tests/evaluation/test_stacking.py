@@ -5,7 +5,7 @@ import pytest
 
 from signalrnn.errors import SignalrnnError
 from signalrnn.evaluation.metrics import ec57_metrics
-from signalrnn.evaluation.stacking import choose_costs, choose_weight, combine, with_costs
+from signalrnn.evaluation.stacking import choose_costs, choose_weight, combine, score, with_costs
 
 CLASSES = ["N", "SVEB", "VEB", "F", "Q"]
 
@@ -76,3 +76,17 @@ def test_ec57_does_not_count_q_called_sveb_but_counts_fusion_called_sveb():
 def test_ec57_needs_the_aami_classes():
     with pytest.raises(SignalrnnError, match="aami.ec57"):
         ec57_metrics(np.eye(2, dtype=int), ["single", "double"])
+
+
+def test_a_class_left_out_of_the_score_loses_its_calls_even_where_it_is_present():
+    # F is present in validation and half its calls are right (all four lean only a little to F)
+    y = np.array([0] * 8 + [3] * 2 + [2] * 2)
+    probs = one_hot(y)
+    probs[:2] = probs[8:10] = [0.4, 0.0, 0.0, 0.6, 0.0]
+    everything = choose_costs(y, probs, [0.25, 1, 4], CLASSES, "N")
+    scored = choose_costs(y, probs, [0.25, 1, 4], CLASSES, "N", scored=["N", "SVEB", "VEB"])
+    assert everything[CLASSES.index("F")] == 1          # F's own F1 pays for the two N it takes
+    assert scored[CLASSES.index("F")] == 0.25           # unscored, F only takes N
+    assert (with_costs(probs, scored).argmax(axis=1)[:8] == 0).all()
+    assert score(y, with_costs(probs, scored), CLASSES, ["N", "SVEB", "VEB"]) > score(
+        y, with_costs(probs, everything), CLASSES, ["N", "SVEB", "VEB"])
