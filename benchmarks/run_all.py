@@ -11,6 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 NEEDS_REAL_DATA = {"bench_preprocess.py", "bench_detect_iafdb.py"}
+NEEDS_RESULTS = {"bench_mitdb_seeds.py": Path("results/mitdb-s2/stacked/predictions.csv")}
 
 
 def main() -> int:
@@ -18,6 +19,10 @@ def main() -> int:
     for script in sorted(HERE.glob("bench_*.py")):
         if script.name in NEEDS_REAL_DATA and not os.environ.get("SIGNALRNN_DATA"):
             print(f"== {script.name}: skipped (set SIGNALRNN_DATA)", flush=True)
+            continue
+        needed = NEEDS_RESULTS.get(script.name)
+        if needed and not (HERE.parent / needed).exists():
+            print(f"== {script.name}: skipped (needs {needed}; see its docstring)", flush=True)
             continue
         print(f"== {script.name}", flush=True)
         failed += subprocess.run([sys.executable, str(script)], cwd=HERE.parent).returncode != 0

@@ -26,7 +26,15 @@ from signalrnn.evaluation.assess import (
     read_probabilities,
     summary_line,
 )
-from signalrnn.evaluation.stacking import choose_costs, choose_weight, combine, with_costs
+from signalrnn.evaluation.stacking import (
+    choose_costs,
+    choose_weight,
+    combine,
+    screening_counts,
+    screening_rates,
+    screening_threshold,
+    with_costs,
+)
 from signalrnn.io.layout import Layout
 from signalrnn.model.boosting import class_probabilities, fit_companion, window_features
 from signalrnn.model.build import apply_premature_gate
@@ -43,7 +51,7 @@ def companion(config: dict, layout: Layout) -> dict:
     sets = {name: split_windows(layout, name, classes) for name in ("train", "val", SPLIT)}
     require_every_class(sets["train"], "train", classes)
     features = {name: window_features(windows, config) for name, windows in sets.items()}
-    scored = scored_classes(cfg, classes)
+    scored = known_classes("companion.scored_classes", cfg["scored_classes"], classes)
     fitted = fit_companion(features["train"], sets["train"].labels, features["val"], sets["val"].labels,
                            len(classes), cfg, None if scored is None else [classes.index(c) for c in scored])
     gate = config["model"]["premature_gate"]
@@ -87,14 +95,20 @@ def stack(config: dict, layout: Layout) -> dict:
     companion_val, companion_test = (_aligned(index, *read_probabilities(path, classes), path) for index, path
                                      in ((val_index, other.val_predictions), (test_index, other.predictions)))
     y_val = val_index["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
-    scored = scored_classes(cfg, classes)
+    scored = known_classes("companion.scored_classes", cfg["scored_classes"], classes)
     weight, weight_scores = choose_weight(y_val, lstm_val, companion_val, cfg["stack_weights"], classes,
                                           scored)
     combined_val = combine(lstm_val, companion_val, weight)
     costs = (choose_costs(y_val, combined_val, cfg["cost_grid"], classes, cfg["cost_reference"], scored)
              if cfg["cost_grid"] else np.ones(len(classes)))
-    chosen = {"lstm_weight": weight, "val_macro_f1_by_weight": {str(w): s for w, s in weight_scores.items()},
+    chosen = {"lstm_weight": weight, "val_score_by_weight": {str(w): s for w, s in weight_scores.items()},
               "costs": dict(zip(classes, costs.tolist(), strict=True))}
+    screen = cfg["screening"]
+    if screen is not None:
+        positive = [classes.index(c) for c in known_classes("companion.screening.classes", screen["classes"],
+                                                             classes)]
+        chosen["screening_threshold"] = screening_threshold(y_val, with_costs(combined_val, costs), positive,
+                                                            screen["sensitivity"])
     member = layout.for_member("stacked")
     member.run_dir.mkdir(parents=True, exist_ok=True)
     member.stacking.write_text(json.dumps(chosen, indent=2))
@@ -107,19 +121,24 @@ def stack(config: dict, layout: Layout) -> dict:
     before = label_metrics(y_test, combined_test.argmax(axis=1), index["patient"].to_numpy(), classes,
                            SPLIT, config["evaluate"])
     print(f"stack: before the costs, {summary_line(before)}", flush=True)
+    extra = {"chosen_on_val": chosen, "without_costs": before}
+    if chosen.get("screening_threshold") is not None:
+        counts = screening_counts(y_test, with_costs(combined_test, costs), positive,
+                                  chosen["screening_threshold"])
+        extra["screening"] = {**screen, "threshold": chosen["screening_threshold"], **counts,
+                              **screening_rates(counts)}
     return evaluate_member(
         config, member, index, with_costs(combined_test, costs),
-        {"lstm_weight": weight, **{f"cost_{c}": v for c, v in chosen["costs"].items()}},
-        {"chosen_on_val": chosen, "without_costs": before})
+        {"lstm_weight": weight, **{f"cost_{c}": v for c, v in chosen["costs"].items()}}, extra)
 
 
-def scored_classes(cfg: dict, classes: list[str]) -> list[str] | None:
-    """``companion.scored_classes`` (None: all), checked against the config's classes."""
-    unknown = sorted(set(cfg["scored_classes"] or []) - set(classes))
+def known_classes(key: str, names: list[str] | None, classes: list[str]) -> list[str] | None:
+    """``names`` (the config's ``key``; None: all), checked against the config's classes."""
+    unknown = sorted(set(names or []) - set(classes))
     if unknown:
-        raise SignalrnnError(f"companion.scored_classes: {unknown} are not classes of the config "
-                             f"({classes}); name classes of annotation.classes, or null for all")
-    return cfg["scored_classes"]
+        raise SignalrnnError(f"{key}: {unknown} are not classes of the config ({classes}); name "
+                             "classes of annotation.classes")
+    return names
 
 
 def _aligned(index: pd.DataFrame, table: pd.DataFrame, probs: np.ndarray, path) -> np.ndarray:

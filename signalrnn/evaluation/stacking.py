@@ -89,3 +89,33 @@ def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], cl
                 trials[c] = score(y_val, with_costs(probs_val, costs), classes, scored)
             costs[k] = max(order, key=lambda c: trials[c])  # first of the best: nearest 1
     return costs
+
+
+def screening_threshold(y_val: np.ndarray, probs_val: np.ndarray, positive: list[int],
+                        sensitivity: float) -> float | None:
+    """The operating point of a screen for the ``positive`` classes: the largest threshold on
+    their summed probability that flags at least ``sensitivity`` (0-1) of the validation
+    split's positive windows; None when the validation split has none."""
+    scores = np.sort(np.asarray(probs_val)[:, positive].sum(axis=1)[np.isin(y_val, positive)])
+    if not len(scores):
+        return None
+    # scores[k] and above flag len - k windows: k at most len x (1 - sensitivity)
+    return float(scores[min(int(np.floor(len(scores) * (1 - sensitivity) + 1e-9)), len(scores) - 1)])
+
+
+def screening_counts(y_true: np.ndarray, probs: np.ndarray, positive: list[int],
+                     threshold: float) -> dict[str, int]:
+    """Windows flagged (summed probability of the ``positive`` classes >= ``threshold``) or not,
+    by truth: ``tp``, ``fn`` (positive windows), ``fp``, ``tn`` (the others)."""
+    flagged = np.asarray(probs)[:, positive].sum(axis=1) >= threshold
+    truth = np.isin(y_true, positive)
+    return {"tp": int((flagged & truth).sum()), "fn": int((~flagged & truth).sum()),
+            "fp": int((flagged & ~truth).sum()), "tn": int((~flagged & ~truth).sum())}
+
+
+def screening_rates(counts: dict[str, int]) -> dict[str, float]:
+    """Sensitivity, positive predictivity and the share of the other windows flagged (false
+    alarm rate) of ``screening_counts``."""
+    return {"sensitivity": counts["tp"] / max(counts["tp"] + counts["fn"], 1),
+            "positive_predictivity": counts["tp"] / max(counts["tp"] + counts["fp"], 1),
+            "false_alarm_rate": counts["fp"] / max(counts["fp"] + counts["tn"], 1)}

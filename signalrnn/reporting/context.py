@@ -27,6 +27,7 @@ from signalrnn.reporting.tables import (
     members_table,
     overall_table,
     per_class_table,
+    screening_table,
     stacking_table,
     sweep_results,
 )
@@ -123,6 +124,7 @@ def report_context(config: dict, layout: Layout) -> dict:
         "folds": fold_table(metrics) if "folds" in metrics else None,
         "members": members_table(config, layout) if config["companion"]["enabled"] else None,
         "stacking": stacking_table(layout) if config["companion"]["enabled"] else None,
+        "screening": screening_table(layout) if config["companion"]["enabled"] else None,
         "operating_points": pd.read_csv(layout.table("operating_points")).drop(columns="threshold"),
         "calibration": calibration_table(metrics["calibration"]),
         "per_patient": per_patient,

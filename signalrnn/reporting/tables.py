@@ -12,6 +12,7 @@ import pandas as pd
 
 from signalrnn.config.load import class_names
 from signalrnn.evaluation.metrics import confusion_metrics, ec57_metrics
+from signalrnn.evaluation.stacking import screening_rates
 from signalrnn.evaluation.sweep import sweep_table
 from signalrnn.io.layout import MEMBERS, Layout, snr_label
 from signalrnn.io.records import read_header, record_names
@@ -195,5 +196,21 @@ def stacking_table(layout: Layout) -> pd.DataFrame:
         {**({"fold": s["fold"]} if "fold" in s else {}),
          "companion class weight power": c["chosen_on_val"]["class_weight_power"],
          "LSTM weight": s["chosen_on_val"]["lstm_weight"],
-         **{f"cost {k}": v for k, v in s["chosen_on_val"]["costs"].items()}}
+         **{f"cost {k}": v for k, v in s["chosen_on_val"]["costs"].items()},
+         **({"screening threshold": s["chosen_on_val"]["screening_threshold"]}
+            if "screening_threshold" in s["chosen_on_val"] else {})}
         for s, c in pairs])
+
+
+def screening_table(layout: Layout) -> pd.DataFrame | None:
+    """The stacked models' screening operating point on the test split (folds' counts summed):
+    its classes, the sensitivity aimed at on validation, and the test sensitivity, positive
+    predictivity and false alarm rate; None without ``companion.screening``."""
+    stacked = json.loads(layout.for_member("stacked").metrics.read_text())
+    folds = [f["screening"] for f in stacked.get("folds", [stacked]) if "screening" in f]
+    if not folds:
+        return None
+    counts = {k: sum(f[k] for f in folds) for k in ("tp", "fn", "fp", "tn")}
+    return pd.DataFrame([{"flag": " or ".join(folds[0]["classes"]),
+                          "sensitivity aimed at on val": folds[0]["sensitivity"],
+                          "folds with a threshold": len(folds), **screening_rates(counts), **counts}])

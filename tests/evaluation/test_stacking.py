@@ -5,7 +5,16 @@ import pytest
 
 from signalrnn.errors import SignalrnnError
 from signalrnn.evaluation.metrics import ec57_metrics
-from signalrnn.evaluation.stacking import choose_costs, choose_weight, combine, score, with_costs
+from signalrnn.evaluation.stacking import (
+    choose_costs,
+    choose_weight,
+    combine,
+    score,
+    screening_counts,
+    screening_rates,
+    screening_threshold,
+    with_costs,
+)
 
 CLASSES = ["N", "SVEB", "VEB", "F", "Q"]
 
@@ -90,3 +99,21 @@ def test_a_class_left_out_of_the_score_loses_its_calls_even_where_it_is_present(
     assert (with_costs(probs, scored).argmax(axis=1)[:8] == 0).all()
     assert score(y, with_costs(probs, scored), CLASSES, ["N", "SVEB", "VEB"]) > score(
         y, with_costs(probs, everything), CLASSES, ["N", "SVEB", "VEB"])
+
+
+def test_the_screening_threshold_flags_the_aimed_share_of_validation_ectopic_beats():
+    y = np.array([0] * 6 + [1, 2, 2, 1])
+    probs = one_hot(y)
+    probs[6:, 0] = [0.6, 0.5, 0.2, 0.1]                 # ectopic beats of falling confidence
+    probs[6:, 1:] = ((1 - probs[6:, 0]) / 4)[:, None]
+    positive = [1, 2]
+    threshold = screening_threshold(y, probs, positive, 0.75)
+    flagged = probs[:, positive].sum(axis=1) >= threshold
+    assert flagged[6:].mean() >= 0.75 and not flagged[:6].any()
+    counts = screening_counts(y, probs, positive, threshold)
+    assert counts == {"tp": 3, "fn": 1, "fp": 0, "tn": 6}
+    assert screening_rates(counts)["sensitivity"] == 0.75
+
+
+def test_no_screening_threshold_without_validation_ectopic_beats():
+    assert screening_threshold(np.zeros(3, int), one_hot([0, 0, 0]), [1, 2], 0.9) is None
