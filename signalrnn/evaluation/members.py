@@ -27,6 +27,7 @@ from signalrnn.evaluation.assess import (
     summary_line,
 )
 from signalrnn.evaluation.stacking import (
+    Criterion,
     choose_costs,
     choose_weight,
     combine,
@@ -85,9 +86,10 @@ def stack(config: dict, layout: Layout) -> dict:
     stacking.json and the evaluation under ``layout.for_member("stacked")``; return the test
     metrics, with the combination before the costs under ``without_costs``."""
     classes, cfg = class_names(config), config["companion"]
-    if cfg["cost_grid"] and cfg["cost_reference"] not in classes:
-        raise SignalrnnError(f"companion.cost_reference: {cfg['cost_reference']!r} is not one of the "
-                             f"classes {classes}; name the class whose decision cost stays 1")
+    reference = cfg["cost_reference"] or classes[0]
+    if reference not in classes:
+        raise SignalrnnError(f"companion.cost_reference: {reference!r} is not one of the classes "
+                             f"{classes}; name the class whose decision cost stays 1")
 
     other = layout.for_member("companion")
     val_index, lstm_val = read_probabilities(layout.val_predictions, classes)
@@ -95,11 +97,13 @@ def stack(config: dict, layout: Layout) -> dict:
     companion_val, companion_test = (_aligned(index, *read_probabilities(path, classes), path) for index, path
                                      in ((val_index, other.val_predictions), (test_index, other.predictions)))
     y_val = val_index["label"].map({c: i for i, c in enumerate(classes)}).to_numpy()
-    scored = known_classes("companion.scored_classes", cfg["scored_classes"], classes)
-    weight, weight_scores = choose_weight(y_val, lstm_val, companion_val, cfg["stack_weights"], classes,
-                                          scored)
+    known_classes("companion.reference_called_max", list(cfg["reference_called_max"]), classes)
+    criterion = Criterion(classes, reference,
+                          known_classes("companion.scored_classes", cfg["scored_classes"], classes),
+                          cfg["reference_called_max"])
+    weight, weight_scores = choose_weight(y_val, lstm_val, companion_val, cfg["stack_weights"], criterion)
     combined_val = combine(lstm_val, companion_val, weight)
-    costs = (choose_costs(y_val, combined_val, cfg["cost_grid"], classes, cfg["cost_reference"], scored)
+    costs = (choose_costs(y_val, combined_val, cfg["cost_grid"], criterion)
              if cfg["cost_grid"] else np.ones(len(classes)))
     chosen = {"lstm_weight": weight, "val_score_by_weight": {str(w): s for w, s in weight_scores.items()},
               "costs": dict(zip(classes, costs.tolist(), strict=True))}

@@ -2,11 +2,12 @@
 decision cost per class, both chosen on the validation split of the fold (nested: the test split
 is never looked at).
 
-The criterion is the mean F1 of the scored classes present in the validation split
-(``companion.scored_classes``; all classes by default). A class not scored, or absent there (F,
-whose beats are nearly all in one DS1 record), earns nothing, so every beat called that class
-lowers the others' recall: its cost falls to the lowest on the grid, and it cannot take normal
-beats. The
+The criterion (:class:`Criterion`) is the mean F1 of the scored classes present in the
+validation split (``companion.scored_classes``; all classes by default). A class not scored, or
+absent there (F, whose beats are nearly all in one DS1 record), earns nothing when called; but
+calling it can still pay by taking false calls of a scored class, so a limit on the share of the
+reference class (N) that may be called it (``companion.reference_called_max``) is enforced by a
+penalty on the criterion. The
 costs are multiplicative weights on the probabilities (the Bayes decision of a cost-sensitive
 classifier whose costs depend on the predicted class only; Elkan 2001), renormalised.
 
@@ -17,6 +18,8 @@ Wolpert DH. Stacked generalization. Neural Networks 1992;5(2):241-59.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -44,23 +47,46 @@ def score(y_true: np.ndarray, probs: np.ndarray, classes: list[str],
     return float(np.mean(f1)) if f1 else 0.0
 
 
+# Criterion lost per unit of share above a limit: 1 % over costs 0.1 of mean F1, more than any
+# plausible gain in F1, so a limit is met whenever the grid allows it.
+PENALTY = 10.0
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """What the choices on validation maximise: the mean F1 (``score``) of the ``scored``
+    classes (all if None) present, less ``PENALTY`` x the amount by which the share of the
+    ``reference`` class's windows called each class of ``limits`` exceeds its limit (0-1)."""
+
+    classes: list[str]
+    reference: str
+    scored: list[str] | None = None
+    limits: dict[str, float] = field(default_factory=dict)
+
+    def __call__(self, y_true: np.ndarray, probs: np.ndarray) -> float:
+        value = score(y_true, probs, self.classes, self.scored)
+        reference = np.asarray(y_true) == self.classes.index(self.reference)
+        if self.limits and reference.any():
+            called = np.asarray(probs)[reference].argmax(axis=1)
+            for name, limit in self.limits.items():
+                value -= PENALTY * max(0.0, float(np.mean(called == self.classes.index(name))) - limit)
+        return value
+
+
 def choose_weight(y_val: np.ndarray, lstm_val: np.ndarray, companion_val: np.ndarray,
-                  weights: list[float], classes: list[str],
-                  scored: list[str] | None = None) -> tuple[float, dict[float, float]]:
+                  weights: list[float], criterion: Criterion) -> tuple[float, dict[float, float]]:
     """The LSTM's weight among ``weights`` (0 = the companion alone, 1 = the LSTM alone) of best
-    validation ``score`` (of the classes ``scored``), ties to the one nearest 0.5; and the score
-    of each weight."""
-    scores = {float(w): score(y_val, combine(lstm_val, companion_val, w), classes, scored)
-              for w in weights}
+    validation ``criterion``, ties to the one nearest 0.5; and the criterion of each weight."""
+    scores = {float(w): criterion(y_val, combine(lstm_val, companion_val, w)) for w in weights}
     best = max(scores.values())
     return min((w for w, s in scores.items() if s == best), key=lambda w: abs(w - 0.5)), scores
 
 
-def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], classes: list[str],
-                 reference: str, scored: list[str] | None = None, sweeps: int = 2) -> np.ndarray:
-    """Per-class decision costs (``reference`` class fixed at 1) by coordinate ascent of the
-    validation score over ``grid``, each class in turn, ``sweeps`` times; ties go to the cost
-    nearest 1 (on a log scale), so a cost moves only where it helps.
+def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], criterion: Criterion,
+                 sweeps: int = 2) -> np.ndarray:
+    """Per-class decision costs (the criterion's reference class fixed at 1) by coordinate ascent
+    of the validation ``criterion`` over ``grid``, each class in turn, ``sweeps`` times; ties go
+    to the cost nearest 1 (on a log scale), so a cost moves only where it helps.
 
     Parameters
     ----------
@@ -68,25 +94,21 @@ def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], cl
         Validation class indices (n,) and probabilities (n, k) of the combination.
     grid
         Candidate costs (> 0), e.g. 1/8 ... 4.
-    classes
-        Class names (k).
-    reference
-        The class whose cost stays 1 (the normal beats).
-    scored
-        The classes whose F1 makes the score (all if None).
+    criterion
+        What is maximised (its classes name the k columns).
     sweeps
         Passes over the classes.
     """
-    costs = np.ones(len(classes))
+    costs = np.ones(len(criterion.classes))
     order = sorted(grid, key=lambda c: abs(np.log(c)))
     for _ in range(sweeps):
-        for k, name in enumerate(classes):
-            if name == reference:
+        for k, name in enumerate(criterion.classes):
+            if name == criterion.reference:
                 continue
             trials = {}
             for c in order:
                 costs[k] = c
-                trials[c] = score(y_val, with_costs(probs_val, costs), classes, scored)
+                trials[c] = criterion(y_val, with_costs(probs_val, costs))
             costs[k] = max(order, key=lambda c: trials[c])  # first of the best: nearest 1
     return costs
 

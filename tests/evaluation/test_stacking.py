@@ -6,6 +6,7 @@ import pytest
 from signalrnn.errors import SignalrnnError
 from signalrnn.evaluation.metrics import ec57_metrics
 from signalrnn.evaluation.stacking import (
+    Criterion,
     choose_costs,
     choose_weight,
     combine,
@@ -17,6 +18,8 @@ from signalrnn.evaluation.stacking import (
 )
 
 CLASSES = ["N", "SVEB", "VEB", "F", "Q"]
+ALL = Criterion(CLASSES, "N")
+EC57 = Criterion(CLASSES, "N", ["N", "SVEB", "VEB"])
 
 
 def one_hot(labels, n=5, confidence=0.9):
@@ -28,13 +31,13 @@ def one_hot(labels, n=5, confidence=0.9):
 def test_the_weight_goes_to_the_model_that_is_right_on_validation():
     y = np.array([0, 0, 1, 2, 0, 1])
     right, wrong = one_hot(y), one_hot(np.zeros(6, int))
-    assert choose_weight(y, right, wrong, [0.0, 0.5, 1.0], CLASSES)[0] == 1.0
-    assert choose_weight(y, wrong, right, [0.0, 0.5, 1.0], CLASSES)[0] == 0.0
+    assert choose_weight(y, right, wrong, [0.0, 0.5, 1.0], ALL)[0] == 1.0
+    assert choose_weight(y, wrong, right, [0.0, 0.5, 1.0], ALL)[0] == 0.0
 
 
 def test_equal_models_get_equal_weight():
     y = np.array([0, 1, 2])
-    assert choose_weight(y, one_hot(y), one_hot(y), [0.0, 0.3, 0.5, 1.0], CLASSES)[0] == 0.5
+    assert choose_weight(y, one_hot(y), one_hot(y), [0.0, 0.3, 0.5, 1.0], ALL)[0] == 0.5
 
 
 def test_combination_is_the_weighted_mean():
@@ -47,7 +50,7 @@ def test_a_class_absent_from_validation_loses_the_beats_it_would_take():
     y = np.array([0] * 8 + [2] * 2)
     probs = one_hot(y)
     probs[:3] = [0.45, 0.0, 0.0, 0.55, 0.0]
-    costs = choose_costs(y, probs, [0.125, 0.25, 0.5, 1, 2, 4], CLASSES, "N")
+    costs = choose_costs(y, probs, [0.125, 0.25, 0.5, 1, 2, 4], ALL)
     assert costs[CLASSES.index("N")] == 1
     assert costs[CLASSES.index("F")] < 1
     assert (with_costs(probs, costs).argmax(axis=1) == y).all()
@@ -55,7 +58,7 @@ def test_a_class_absent_from_validation_loses_the_beats_it_would_take():
 
 def test_costs_stay_at_one_where_moving_them_does_not_help():
     y = np.array([0, 0, 1, 2])
-    costs = choose_costs(y, one_hot(y), [0.5, 1, 2], CLASSES, "N")
+    costs = choose_costs(y, one_hot(y), [0.5, 1, 2], ALL)
     np.testing.assert_array_equal(costs, np.ones(5))
 
 
@@ -92,8 +95,8 @@ def test_a_class_left_out_of_the_score_loses_its_calls_even_where_it_is_present(
     y = np.array([0] * 8 + [3] * 2 + [2] * 2)
     probs = one_hot(y)
     probs[:2] = probs[8:10] = [0.4, 0.0, 0.0, 0.6, 0.0]
-    everything = choose_costs(y, probs, [0.25, 1, 4], CLASSES, "N")
-    scored = choose_costs(y, probs, [0.25, 1, 4], CLASSES, "N", scored=["N", "SVEB", "VEB"])
+    everything = choose_costs(y, probs, [0.25, 1, 4], ALL)
+    scored = choose_costs(y, probs, [0.25, 1, 4], EC57)
     assert everything[CLASSES.index("F")] == 1          # F's own F1 pays for the two N it takes
     assert scored[CLASSES.index("F")] == 0.25           # unscored, F only takes N
     assert (with_costs(probs, scored).argmax(axis=1)[:8] == 0).all()
@@ -117,3 +120,14 @@ def test_the_screening_threshold_flags_the_aimed_share_of_validation_ectopic_bea
 
 def test_no_screening_threshold_without_validation_ectopic_beats():
     assert screening_threshold(np.zeros(3, int), one_hot([0, 0, 0]), [1, 2], 0.9) is None
+
+
+def test_a_limit_on_normal_beats_called_f_holds_where_f_calls_would_pay():
+    # two N beats lean to SVEB (false SVEB calls); calling them F instead raises SVEB's F1
+    y = np.array([0] * 8 + [1] * 2)
+    probs = one_hot(y)
+    probs[:2] = [0.3, 0.4, 0.0, 0.3, 0.0]
+    free = choose_costs(y, probs, [1, 2], EC57)
+    limited = choose_costs(y, probs, [1, 2], Criterion(CLASSES, "N", ["N", "SVEB", "VEB"], {"F": 0.1}))
+    assert (with_costs(probs, free).argmax(axis=1)[:2] == 3).all()     # N beats called F
+    assert np.mean(with_costs(probs, limited).argmax(axis=1)[:8] == 3) <= 0.1

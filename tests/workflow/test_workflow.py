@@ -208,7 +208,8 @@ def test_the_companion_and_the_stack_are_scored_on_the_lstms_test_patients_and_c
     shutil.copytree(tiny_run, project, symlinks=True)
     config = project / "configs" / "companion.yaml"
     config.write_text((project / "configs" / "tiny.yaml").read_text() + "\ncompanion:\n  enabled: true\n"
-                      "  max_iter: 10\n  class_weight_power: [0, 1]\n  cost_grid: [0.5, 1, 2]\n")
+                      "  max_iter: 10\n  class_weight_power: [0, 1]\n  cost_grid: [0.5, 1, 2]\n"
+                      "  screening: {classes: [long_double, fractionated], sensitivity: 0.9}\n")
     result = snakemake(project, "--configfile", str(config))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "rule train:" not in result.stderr and "rule evaluate:" not in result.stderr
@@ -225,3 +226,5 @@ def test_the_companion_and_the_stack_are_scored_on_the_lstms_test_patients_and_c
     chosen = json.loads((results / "stacked" / "stacking.json").read_text())
     assert 0 <= chosen["lstm_weight"] <= 1 and set(chosen["costs"].values()) <= {0.5, 1, 2}
     assert "Models side by side" in (results / "report.html").read_text()
+    screening = json.loads((results / "stacked" / "metrics.json").read_text())["screening"]
+    assert screening["tp"] + screening["fn"] == int(lstm["label"].isin(["long_double", "fractionated"]).sum())
