@@ -3,6 +3,9 @@
 # validation split); each scored on the same test split, then (cross-validation) pooled.
 from signalrnn.io.layout import MEMBERS
 
+# Settings of the stacking alone: a change of them reruns the stack, not the companion.
+STACKING_KEYS = {"stack_weights", "cost_grid", "cost_reference", "reference_called_max", "screening"}
+
 if CONFIG["companion"]["enabled"]:
     COMPANION, STACKED = RUN.for_member("companion"), RUN.for_member("stacked")
 
@@ -22,8 +25,12 @@ if CONFIG["companion"]["enabled"]:
             config=CONFIG_FILE,
             fold=fold_option,
             # not arguments: a change of these settings reruns the rule
-            rerun_if_changed=dict(companion=CONFIG["companion"], gate=CONFIG["model"]["premature_gate"],
-                                  evaluate=CONFIG["evaluate"], aami=CONFIG["aami"]),
+            rerun_if_changed=dict(
+                companion={k: v for k, v in CONFIG["companion"].items() if k not in STACKING_KEYS},
+                gate=CONFIG["model"]["premature_gate"],
+                evaluate=CONFIG["evaluate"],
+                aami=CONFIG["aami"],
+            ),
         threads: 2  # the booster's OpenMP threads
         log:
             COMPANION.log("companion"),
