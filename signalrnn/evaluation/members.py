@@ -129,8 +129,8 @@ def stack(config: dict, layout: Layout) -> dict:
     if chosen.get("screening_threshold") is not None:
         counts = screening_counts(y_test, with_costs(combined_test, costs), positive,
                                   chosen["screening_threshold"])
-        extra["screening"] = {**screen, "threshold": chosen["screening_threshold"], **counts,
-                              **screening_rates(counts)}
+        extra["screening"] = {"classes": screen["classes"], "target_sensitivity": screen["sensitivity"],
+                              "threshold": chosen["screening_threshold"], **counts, **screening_rates(counts)}
     return evaluate_member(
         config, member, index, with_costs(combined_test, costs),
         {"lstm_weight": weight, **{f"cost_{c}": v for c, v in chosen["costs"].items()}}, extra)

@@ -212,5 +212,5 @@ def screening_table(layout: Layout) -> pd.DataFrame | None:
         return None
     counts = {k: sum(f[k] for f in folds) for k in ("tp", "fn", "fp", "tn")}
     return pd.DataFrame([{"flag": " or ".join(folds[0]["classes"]),
-                          "sensitivity aimed at on val": folds[0]["sensitivity"],
+                          "sensitivity aimed at on val": folds[0]["target_sensitivity"],
                           "folds with a threshold": len(folds), **screening_rates(counts), **counts}])
