@@ -69,10 +69,10 @@ def companion(config: dict, layout: Layout) -> dict:
     val_table = prediction_table(sets["val"].index, probs["val"], classes, fold)
     val_table.to_csv(member.val_predictions, index=False)
     chosen = {"class_weight_power": fitted.power,
-              "val_macro_f1_by_power": {str(p): s for p, s in fitted.val_macro_f1.items()}}
+              "val_f1_by_power": {str(p): s for p, s in fitted.val_f1.items()}}
     print(f"companion: {len(sets['train'])} train windows, {features['train'].shape[1]} features; "
-          f"class weight power {fitted.power} chosen on val (macro-F1 by power "
-          f"{fitted.val_macro_f1})", flush=True)
+          f"class weight power {fitted.power} chosen on val (mean F1 of the scored classes by power "
+          f"{fitted.val_f1})", flush=True)
     params = {f"companion.{k}": v for k, v in cfg.items()} | {
         "n_train_windows": len(sets["train"]), "n_val_windows": len(sets["val"]),
         "n_features": features["train"].shape[1]}

@@ -99,11 +99,11 @@ def class_probabilities(booster: HistGradientBoostingClassifier, features: np.nd
 @dataclass(frozen=True)
 class Companion:
     """A fitted companion: the booster, the class-weight power chosen on validation and the
-    validation macro-F1 of each power tried."""
+    validation mean F1 (of the scored classes) of each power tried."""
 
     booster: HistGradientBoostingClassifier
     power: float
-    val_macro_f1: dict[float, float]
+    val_f1: dict[float, float]
 
 
 def fit_companion(features: np.ndarray, labels: np.ndarray, val_features: np.ndarray,
