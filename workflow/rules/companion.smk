@@ -70,37 +70,31 @@ if CONFIG["companion"]["enabled"]:
 
     if CV:
 
-        def member_folds(attribute):
-            """Input function: the file ``attribute`` of the {member} wildcard in every fold."""
+        for member in MEMBERS:  # one pooling rule per member (pool_companion, pool_stacked)
 
-            def paths(wildcards):
-                folds = split_folds(checkpoints.split.get().output[0])
-                return [getattr(OUT.for_fold(k).for_member(wildcards.member), attribute) for k in folds]
-
-            return paths
-
-        rule pool_member:
-            input:
-                fold_metrics=member_folds("metrics"),
-                fold_predictions=member_folds("predictions"),
-                fold_runs=member_folds("mlflow_run"),
-                windows=expand(OUT.windows("{record}"), record=RECORDS),
-                filtered=expand(OUT.filtered("{record}"), record=RECORDS),
-                headers=expand(record_file("hea"), record=RECORDS),
-                signals=expand(record_file("dat"), record=RECORDS),
-            output:
-                *evaluation_outputs(OUT.for_member("{member}"), PREDICTION_FIGURES),
-                mlflow_run=OUT.for_member("{member}").mlflow_run,
-            wildcard_constraints:
-                member="|".join(MEMBERS),
-            params:
-                config=CONFIG_FILE,
-                rerun_if_changed=[CONFIG["evaluate"], CONFIG["aami"]],
-            log:
-                OUT.for_member("{member}").log("pool"),
-            benchmark:
-                OUT.for_member("{member}").benchmark("pool")
-            conda:
-                CONDA_ENV
-            shell:
-                "signalrnn pool --config {params.config} --member {wildcards.member} > {log} 2>&1"
+            rule:
+                name:
+                    f"pool_{member}"
+                input:
+                    fold_metrics=every_fold(lambda run, m=member: run.for_member(m).metrics),
+                    fold_predictions=every_fold(lambda run, m=member: run.for_member(m).predictions),
+                    fold_runs=every_fold(lambda run, m=member: run.for_member(m).mlflow_run),
+                    windows=expand(OUT.windows("{record}"), record=RECORDS),
+                    filtered=expand(OUT.filtered("{record}"), record=RECORDS),
+                    headers=expand(record_file("hea"), record=RECORDS),
+                    signals=expand(record_file("dat"), record=RECORDS),
+                output:
+                    *evaluation_outputs(OUT.for_member(member), PREDICTION_FIGURES),
+                    mlflow_run=OUT.for_member(member).mlflow_run,
+                params:
+                    config=CONFIG_FILE,
+                    member=member,
+                    rerun_if_changed=[CONFIG["evaluate"], CONFIG["aami"]],
+                log:
+                    OUT.for_member(member).log("pool"),
+                benchmark:
+                    OUT.for_member(member).benchmark("pool")
+                conda:
+                    CONDA_ENV
+                shell:
+                    "signalrnn pool --config {params.config} --member {params.member} > {log} 2>&1"
