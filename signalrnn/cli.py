@@ -166,12 +166,11 @@ def cmd_predict(config: dict | None, layout: Layout | None, args) -> None:
 
 
 def cmd_map(config: dict, layout: Layout, args) -> None:
-    from signalrnn.mapping.geometry import layout_from_config
-    from signalrnn.reporting.maps import write_maps
+    from signalrnn.reporting.maps import map_layout, write_maps
 
     record = Path(args.record)
-    electrodes = layout_from_config(config["mapping"], config["simulate"])
-    write_maps(args.predictions or layout.predicted(record.name), record, electrodes, config["mapping"],
+    electrodes, settings = map_layout(config, args.model)
+    write_maps(args.predictions or layout.predicted(record.name), record, electrodes, settings,
                args.out or layout.maps_dir(record.name))
 
 
@@ -224,6 +223,9 @@ def parser() -> argparse.ArgumentParser:
                                                       "(default: print to the terminal)")
         if name == "map":
             sub.add_argument("--record", required=True, help="WFDB record path without extension")
+            sub.add_argument("--model", help="the model that predicted the record (model.keras or its "
+                                             "model.json): its electrode layout is used unless the config's "
+                                             "mapping section gives one")
             _path_arguments(sub, IO_OPTIONS[name])
         if name == "sweep":
             sub.add_argument("--snr-db", required=True, help="SNR (dB) of the simulated test patients")
