@@ -118,6 +118,18 @@ def test_a_registered_model_predicts_through_its_models_uri(predicted_run, tmp_p
         pd.read_csv(project / "results/tiny/predict/p01_r1.csv"))
 
 
+def test_the_maps_target_maps_every_predicted_record_on_the_models_electrode_layout(predicted_run):
+    project, held_out = predicted_run
+    result = snakemake(project, "maps", "--configfile", "configs/tiny_predict.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    layout = json.loads((project / "results/tiny/model/model.json").read_text())["electrode_layout"]
+    for header in sorted(held_out.glob("*.hea")):
+        maps = project / "results/tiny/maps" / header.stem
+        assert "<img" in (maps / "report.html").read_text()
+        electrodes = pd.read_csv(maps / "electrodes.csv")
+        assert sorted(electrodes["channel"]) == sorted(layout["channels"])
+
+
 def test_the_predict_rule_passes_the_channels_of_the_config(tiny_run):
     tiny = yaml.safe_load((tiny_run / "configs/tiny.yaml").read_text())
     predict = {"records_dir": "data/tiny-egm", "records": ["p01_r1"], "channels": ["A01", "A02"]}
