@@ -11,7 +11,7 @@ ANNOTATE_EXTENSIONS = (
 
 # Filter and window jobs take records_per_job records each: a job pays its start-up (interpreter
 # and imports, about 1.5 s) once per batch, and every record keeps its own outputs and log.
-# One rule per batch (filter_1, window_1, ...); the target `windows` builds them all.
+# One rule per batch (filter_1, window_1, ...); the target `windows` (Snakefile) builds them all.
 for number, batch in enumerate(BATCHES, 1):
 
     rule:
@@ -67,12 +67,6 @@ for number, batch in enumerate(BATCHES, 1):
             "signalrnn window --config {params.config} --record {params.records}"
             " --filtered {input.filtered} --events {input.events} --windows {output.windows}"
             " --index {output.index} --dropped {output.dropped} --log {log.records} > {log.job} 2>&1"
-
-
-# Every record's windows (and so its filtered signal and events): `snakemake windows`.
-rule windows:
-    input:
-        expand(OUT.windows("{record}"), record=RECORDS),
 
 
 rule annotate:
