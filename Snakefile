@@ -42,6 +42,12 @@ rule all:
     default_target: True
 
 
+# Every record's windows, and so its filtered signal and events: the preprocessing alone.
+rule windows:
+    input:
+        expand(OUT.windows("{record}"), record=RECORDS),
+
+
 # Maps of every predicted record (workflow/rules/map.smk); not part of all.
 rule maps:
     input:

@@ -10,6 +10,10 @@ record's potentials, each mapped and scored against the truth:
   (``data.detect.activation_samples`` on the record filtered as in the config), each given the
   class of the true potential it falls on (within ``MATCH_MS`` of its first to last deflection;
   unmatched detections dropped): what the activation times cost;
+- ``detector@onset``: the same detections, each moved to the onset (first deflection) of the
+  true potential it falls on, with its true class: what choosing the steepest deflection as the
+  activation time costs against the simulator's truth, which times a double potential at its
+  first deflection (the detection set itself unchanged);
 - ``detector+rule``: the same detections classified by the deflection-counting rule
   (``evaluation.baselines``), fitted on patient 1's detections (labelled by their true
   potentials) at the default SNR and scored on the other patients only: a whole pipeline
@@ -21,6 +25,7 @@ record's potentials, each mapped and scored against the truth:
   report (section "Maps against the truth").
 
     python benchmarks/bench_maps.py [--patients 6] [--array 8 8] [--snr-db 10] [--train-epochs 8]
+                                    [--seed 2026]
 """
 
 from __future__ import annotations
@@ -65,9 +70,10 @@ def matching(onsets_ms: np.ndarray, spans_ms: np.ndarray, times_ms: np.ndarray) 
 
 def detections(config: dict, folder: Path, record: str,
                truth: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Detected activations of every channel (channel, activation_ms, true_class: the class of the
-    true potential they fall on (``matching``), empty if none) and their normalised filtered
-    windows. ``truth``: the record's rows of truth.csv with channel names."""
+    """Detected activations of every channel (channel, activation_ms, true_class and true_onset_ms:
+    the class and the activation time of the true potential they fall on (``matching``), empty
+    and NaN if none) and their normalised filtered windows. ``truth``: the record's rows of
+    truth.csv with channel names."""
     signal = read_record(folder, record)
     filtered = preprocess(signal.signal.astype(float), signal.fs_hz, config["filter"]).signal
     n_pre, n_post = window_samples(signal.fs_hz, config["window"]["pre_ms"], config["window"]["post_ms"])
@@ -79,7 +85,9 @@ def detections(config: dict, folder: Path, record: str,
         times_ms = found * 1000.0 / signal.fs_hz
         which = matching(own["activation_ms"].to_numpy(), own["interval_ms"].to_numpy(), times_ms)
         classes = np.append(own["class"].to_numpy(str), "")[which]  # index -1: the appended ""
-        rows.append(pd.DataFrame({"channel": channel, "activation_ms": times_ms, "true_class": classes}))
+        onsets = np.append(own["activation_ms"].to_numpy(float), np.nan)[which]
+        rows.append(pd.DataFrame({"channel": channel, "activation_ms": times_ms, "true_class": classes,
+                                  "true_onset_ms": onsets}))
         windows.append(extract_windows(filtered, found, np.full((len(found), 1), i), n_pre, n_post))
     return (pd.concat(rows, ignore_index=True),
             normalize(np.concatenate(windows), config["window"]["normalize"]))
@@ -114,6 +122,7 @@ def main() -> None:
     parser.add_argument("--duration-s", type=float, default=10.0)
     parser.add_argument("--snr-db", type=float, default=10.0, help="the second, noisier level")
     parser.add_argument("--train-epochs", type=int, default=8, help="epochs of detector+lstm; 0: none")
+    parser.add_argument("--seed", type=int, help="simulator seed (default: configs/default.yaml's)")
     args = parser.parse_args()
     base = load_config(ROOT / "configs" / "default.yaml")
     levels = [base["simulate"]["snr_db"], args.snr_db]
@@ -122,7 +131,8 @@ def main() -> None:
         for snr_db in levels:
             config = validate_config({**base, "simulate": {
                 **base["simulate"], "n_patients": args.patients, "records_per_patient": 1,
-                "duration_s": args.duration_s, "array_shape": args.array, "snr_db": snr_db}})
+                "duration_s": args.duration_s, "array_shape": args.array, "snr_db": snr_db,
+                "seed": base["simulate"]["seed"] if args.seed is None else args.seed}})
             sim, folder = config["simulate"], Path(tmp) / f"snr{snr_db:g}"
             start = time.perf_counter()
             simulate_dataset(sim, folder)
@@ -149,6 +159,8 @@ def main() -> None:
                 estimates = {
                     "oracle": truth,
                     "detector+true": matched.assign(**{"class": matched["true_class"]}),
+                    "detector@onset": matched.assign(**{"class": matched["true_class"],
+                                                        "activation_ms": matched["true_onset_ms"]}),
                     "detector+rule": found.assign(**{"class": np.asarray(CLASSES)[
                         rule_predict(windows, sim["fs_hz"], rule, CLASSES)]}),
                 }

@@ -6,7 +6,10 @@ commands, called in this process, so per-process start-up is not counted: the in
 imports, and the argument parser and validated config, which a process builds once), with
 configs/mitdb.yaml. Both are timed five times, taking turns, and the fastest of each counts
 (warm file cache).
-With --snakemake, also runs those steps through Snakemake with 1 and then 2 cores.
+With --snakemake, also runs those steps through Snakemake (``snakemake windows``, from an empty
+results folder): with 2 cores and then 1, records in batches (``records_per_job``, as configured),
+and with 2 cores and one job per record; each against the in-process pipeline. Snakemake's own
+start-up (a dry run of the same target) is printed beside them.
 
     SIGNALRNN_DATA=<folder holding mitdb-ds1/> python benchmarks/bench_preprocess.py [--snakemake]
 """
@@ -31,6 +34,7 @@ from common import ROOT, copy_project, venv_env
 from scipy import signal
 
 from signalrnn.cli import main as signalrnn
+from signalrnn.config.load import load_config
 
 
 def fastest_interleaved(steps: list, rounds: int = 5) -> list[float]:
@@ -63,11 +67,11 @@ def pipeline(config: Path, results: Path, records: list[str]) -> None:
             assert signalrnn(["window", *common, "--record", record]) == 0
 
 
-def snakemake_seconds(project: Path, config: Path, cores: int) -> float:
+def snakemake_seconds(project: Path, config: Path, cores: int, *options: str) -> float:
     shutil.rmtree(project / "results", ignore_errors=True)
     start = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "snakemake"), "--cores", str(cores),
-                    "--configfile", str(config), "--until", "window", "--quiet"], cwd=project,
+    subprocess.run([str(Path(sys.executable).parent / "snakemake"), "windows", "--cores", str(cores),
+                    "--configfile", str(config), "--quiet", *options], cwd=project,
                    check=True, capture_output=True, env=venv_env())
     return time.perf_counter() - start
 
@@ -95,10 +99,14 @@ def main() -> None:
         print(f"  pipeline / floor                      {t_pipe / t_floor:7.2f}")
         if args.snakemake:
             project = copy_project(tmp / "project")
-            one = snakemake_seconds(project, tmp / "bench.yaml", 1)
-            two = snakemake_seconds(project, tmp / "bench.yaml", 2)
-            print(f"  snakemake --until window, 1 core      {one:7.2f} s")
-            print(f"  snakemake --until window, 2 cores     {two:7.2f} s  (speed-up {one / two:.2f}x)")
+            per_job = load_config(tmp / "bench.yaml")["records_per_job"]
+            runs = {f"2 cores, {per_job} records per job": (2,), f"1 core, {per_job} records per job": (1,),
+                    "2 cores, 1 record per job": (2, "--config", "records_per_job=1"),
+                    "dry run (Snakemake's own start-up)": (2, "--dry-run")}
+            seconds = {label: snakemake_seconds(project, tmp / "bench.yaml", *run)
+                       for label, run in runs.items()}
+            for label, took in seconds.items():
+                print(f"  snakemake windows, {label:36s} {took:6.2f} s  ({took / t_pipe:5.1f}x the pipeline)")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
 import signal
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import yaml
@@ -49,7 +51,9 @@ def cmd_simulate(config: dict, layout: Layout, args) -> None:
 def cmd_filter(config: dict, layout: Layout, args) -> None:
     from signalrnn.preprocessing.steps import filter_record
 
-    filter_record(config, args.record, args.out or layout.filtered(args.record))
+    for record, files, log in _per_record(args, {"out": layout.filtered}):
+        with _record_log(log, record):
+            filter_record(config, record, files["out"])
 
 
 def cmd_annotate(config: dict, layout: Layout, args) -> None:
@@ -61,12 +65,43 @@ def cmd_annotate(config: dict, layout: Layout, args) -> None:
 def cmd_window(config: dict, layout: Layout, args) -> None:
     from signalrnn.preprocessing.steps import window_record_files
 
-    record = args.record
-    window_record_files(config, record, filtered=args.filtered or layout.filtered(record),
-                        events=args.events or layout.events(record),
-                        windows=args.windows or layout.windows(record),
-                        index=args.index or layout.window_index(record),
-                        dropped=args.dropped or layout.window_drops(record))
+    places = {"filtered": layout.filtered, "events": layout.events, "windows": layout.windows,
+              "index": layout.window_index, "dropped": layout.window_drops}
+    for record, files, log in _per_record(args, places):
+        with _record_log(log, record):
+            window_record_files(config, record, **files)
+
+
+def _per_record(args, places: dict[str, Callable[[str], Path]]) -> list[tuple[str, dict, str | None]]:
+    """Each ``--record`` of a per-record step with its files and its ``--log`` file (or None):
+    the i-th path of each option in ``places``, or, where the option is not given, its place
+    in results/<name>/."""
+    records = args.record
+    for option in [*places, "log"]:
+        given = getattr(args, option)
+        if given is not None and len(given) != len(records):
+            raise SignalrnnError(f"--{option} names {len(given)} paths for {len(records)} records; "
+                                 "give one per --record, in the same order")
+    return [(record,
+             {name: getattr(args, name)[i] if getattr(args, name) else place(record)
+              for name, place in places.items()},
+             args.log[i] if args.log else None)
+            for i, record in enumerate(records)]
+
+
+@contextlib.contextmanager
+def _record_log(path: str | None, record: str) -> Iterator[None]:
+    """Print into the log file ``path`` (none: to stdout), and an error of ``record`` there too."""
+    if path is None:
+        yield
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as log, contextlib.redirect_stdout(log):
+        try:
+            yield
+        except (SignalrnnError, OSError) as exc:
+            print(f"error: {record}: {exc}", flush=True)
+            raise
 
 
 def cmd_split(config: dict, layout: Layout, args) -> None:
@@ -151,12 +186,11 @@ def cmd_predict(config: dict | None, layout: Layout | None, args) -> None:
 
 
 def cmd_map(config: dict, layout: Layout, args) -> None:
-    from signalrnn.mapping.geometry import layout_from_config
-    from signalrnn.reporting.maps import write_maps
+    from signalrnn.reporting.maps import map_layout, write_maps
 
     record = Path(args.record)
-    electrodes = layout_from_config(config["mapping"], config["simulate"])
-    write_maps(args.predictions or layout.predicted(record.name), record, electrodes, config["mapping"],
+    electrodes, settings = map_layout(config, args.model)
+    write_maps(args.predictions or layout.predicted(record.name), record, electrodes, settings,
                args.out or layout.maps_dir(record.name))
 
 
@@ -204,10 +238,16 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", required=True, help="YAML config file")
         sub.add_argument("--results", default="results", help="results folder (default: results)")
         if name in ("filter", "window"):
-            sub.add_argument("--record", required=True, help="record name (no extension)")
-            _path_arguments(sub, IO_OPTIONS[name])
+            sub.add_argument("--record", required=True, nargs="+",
+                             help="record name(s) (no extension); one job may do several")
+            _path_arguments(sub, IO_OPTIONS[name], per_record=True)
+            sub.add_argument("--log", nargs="+", help="each record's log file, in record order "
+                                                      "(default: print to the terminal)")
         if name == "map":
             sub.add_argument("--record", required=True, help="WFDB record path without extension")
+            sub.add_argument("--model", help="the model that predicted the record (model.keras or its "
+                                             "model.json): its electrode layout is used unless the config's "
+                                             "mapping section gives one")
             _path_arguments(sub, IO_OPTIONS[name])
         if name == "sweep":
             sub.add_argument("--snr-db", required=True, help="SNR (dB) of the simulated test patients")
@@ -234,9 +274,13 @@ IO_OPTIONS = {
 }
 
 
-def _path_arguments(sub: argparse.ArgumentParser, options: dict[str, str]) -> None:
+def _path_arguments(sub: argparse.ArgumentParser, options: dict[str, str], per_record: bool = False) -> None:
     for option, help_text in options.items():
-        sub.add_argument(option, help=f"{help_text} (default: its place in results/<name>/)")
+        if per_record:
+            sub.add_argument(option, nargs="+", help=f"{help_text}, one per record in record order "
+                                                     "(default: their places in results/<name>/)")
+        else:
+            sub.add_argument(option, help=f"{help_text} (default: its place in results/<name>/)")
 
 
 def _exit_on_sigterm(signum, frame) -> None:

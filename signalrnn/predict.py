@@ -8,7 +8,8 @@ one channel at 360 Hz, 2 min of 16 channels at 1 kHz), each with MARGIN_S second
 either side, so that the zero-phase filters see the same context as on the whole record; the
 windows wait in a scratch memory map for the model, so memory stays bounded. Per record,
 ``<out>/<record>.pred`` holds one WFDB annotation per event and ``<out>/<record>.csv`` the
-sample, time, channel, class, every class probability, and the peak-to-peak amplitude of the
+sample, time, channel (with its ``x_mm``, ``y_mm`` when the model carries an electrode layout),
+class, every class probability, and the peak-to-peak amplitude of the
 event's filtered window with the ``units`` its channel has in the header (``mV``, or ``NU`` for
 an uncalibrated recording such as IAFDB's).
 
@@ -43,8 +44,9 @@ from signalrnn.data.detect import (
 from signalrnn.errors import SignalrnnError
 from signalrnn.io.records import output_rate, read_annotation, read_header
 from signalrnn.io.tables import write_csv
+from signalrnn.mapping.geometry import layout_from_json
 from signalrnn.model.build import apply_premature_gate, build_model
-from signalrnn.model.metadata import load_model, model_metadata
+from signalrnn.model.metadata import load_model, model_metadata, read_model_metadata
 from signalrnn.preprocessing.filters import preprocess, resample_ratio
 from signalrnn.preprocessing.window import (
     PREMATURITY,
@@ -81,10 +83,8 @@ def load_trained_model(uri: str, tracking_uri: str = "sqlite:///mlflow.db") -> T
     ``model_meta/model.json`` artifact of the run that logged the version."""
     model_path, meta_path = (_download_registered(uri, tracking_uri) if uri.startswith("models:/")
                              else (Path(uri), Path(uri).with_name("model.json")))
-    if not meta_path.is_file():
-        raise SignalrnnError(f"{meta_path}: model metadata not found; predict needs the model.json "
-                             "that signalrnn train writes beside model.keras")
-    model, meta = load_model(model_path), json.loads(meta_path.read_text())
+    meta = read_model_metadata(meta_path)
+    model = load_model(model_path)
     if meta.get("features") and meta["features"] != RR_COLUMNS:
         raise SignalrnnError(f"{meta_path}: the model takes the RR features {meta['features']}, this "
                              f"version computes {RR_COLUMNS}; retrain it (snakemake reruns train)")
@@ -394,15 +394,35 @@ def predict_record(trained: TrainedModel, path: str | Path, out_dir: str | Path,
                          **{f"p_{c}": probs[:, i].round(4) for i, c in enumerate(classes)},
                          peak_to_peak=peak_to_peak.round(4),
                          units=[units.get(c, units[channels[0]]) for c in table["channel"]])
+    table, position_columns = with_positions(meta, table, path.name)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(table[["sample", "time_s", "channel", "class", *[f"p_{c}" for c in classes],
-                     "peak_to_peak", "units"]],
+    write_csv(table[["sample", "time_s", "channel", *position_columns, "class",
+                     *[f"p_{c}" for c in classes], "peak_to_peak", "units"]],
               out_dir / f"{path.name}.csv")
     write_annotations(meta, table, header, out_dir, path.name, rhythm=source == "sliding")
     counts = table["class"].value_counts().to_dict()
     print(f"predict: {path.name}: {len(table)} events from {source} -> {out_dir / path.name}.{EXTENSION} "
           f"{counts}", flush=True)
     return table
+
+
+def with_positions(meta: dict, table: pd.DataFrame, record: str) -> tuple[pd.DataFrame, list[str]]:
+    """``table`` with the position (``x_mm``, ``y_mm``, mm) of each row's channel in the model's
+    electrode layout, and the names of the columns added; none for a model without a layout (a
+    model.json written before layouts travelled with the model, or a config without one). A
+    channel the layout lacks keeps empty positions, and a line names it."""
+    if not meta.get("electrode_layout"):
+        return table, []
+    layout, _ = layout_from_json(meta["electrode_layout"], "model.json")
+    where = table["channel"].map(layout.index)
+    unplaced = sorted(set(table.loc[where.isna(), "channel"]))
+    if unplaced:
+        print(f"predict: {record}: channel(s) {unplaced} are not in the model's electrode layout "
+              f"({layout.source}); their x_mm, y_mm stay empty", flush=True)
+    positions = layout.positions_mm[where.fillna(0).to_numpy(int)]
+    placed = where.notna().to_numpy()
+    return table.assign(x_mm=np.where(placed, positions[:, 0], np.nan).round(4),
+                        y_mm=np.where(placed, positions[:, 1], np.nan).round(4)), ["x_mm", "y_mm"]
 
 
 def write_annotations(meta: dict, table: pd.DataFrame, header: wfdb.Record, out_dir: Path,

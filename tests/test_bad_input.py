@@ -147,3 +147,33 @@ def test_the_per_record_steps_read_and_write_the_paths_a_rule_names(study):
     assert sorted(p.name for p in io.iterdir()) == ["d.json", "f.npy", "w.csv", "w.npy"]
     assert not (study / "results/bad/filtered").exists() and not (study / "results/bad/windows").exists()
     assert json.loads((io / "d.json").read_text())["events"] == 9
+
+
+def test_one_job_filters_and_windows_several_records_each_into_its_own_files_and_log(study):
+    """A batch job (records_per_job) writes what one job per record would, log included."""
+    records = ["p1_r1", "p2_r1", "p3_r1"]
+    logs = [str(study / "logs" / step / f"{r}.log") for step in ("filter", "window") for r in records]
+    assert main(["filter", "--config", "bad.yaml", "--record", *records, "--log", *logs[:3]]) == 0
+    assert main(["annotate", "--config", "bad.yaml"]) == 0
+    assert main(["window", "--config", "bad.yaml", "--record", *records, "--log", *logs[3:]]) == 0
+    for record in records:
+        assert np.load(study / f"results/bad/windows/{record}.npy").shape[0] == 9
+        assert (study / f"logs/filter/{record}.log").read_text().startswith(f"filter: {record}: 4000 samples")
+        assert (study / f"logs/window/{record}.log").read_text() == f"window: {record}: 9 windows\n"
+
+
+def test_a_failing_record_of_a_batch_is_named_in_its_log_and_the_job_fails(study, capsys):
+    (study / "data/p2_r1.dat").write_bytes(b"\0" * 10)  # truncated signal file
+    logs = [str(study / f"{r}.log") for r in ("p1_r1", "p2_r1")]
+    err = one_line_error(capsys, "filter", "--config", "bad.yaml", "--record", "p1_r1", "p2_r1",
+                         "--log", *logs)
+    assert "p2_r1.dat" in err
+    assert (study / "p2_r1.log").read_text().startswith("error: p2_r1: ")
+    assert not (study / "results/bad/filtered/p2_r1.npy").exists()
+
+
+def test_a_batch_with_a_path_missing_for_some_record_is_refused(study, capsys):
+    err = one_line_error(capsys, "filter", "--config", "bad.yaml", "--record", "p1_r1", "p2_r1",
+                         "--out", "one.npy")
+    assert err == ("signalrnn filter: error: --out names 1 paths for 2 records; give one per --record, "
+                   "in the same order")

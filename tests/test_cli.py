@@ -50,3 +50,14 @@ def test_the_data_steps_import_no_deep_learning_plotting_or_tracking_library():
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "[]"
+
+
+def test_the_window_and_annotate_steps_and_snakemake_itself_do_not_import_scipy_signal():
+    """Only filtering needs scipy.signal (about 1 s to import): a window or annotate job, and the
+    workflow's own start-up (common.smk imports data.annotate), do without it."""
+    modules = ("signalrnn.cli", "signalrnn.preprocessing.steps", "signalrnn.data.annotate",
+               "signalrnn.io.records")
+    probe = f"import sys; import {', '.join(modules)}; print('scipy.signal' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "False"

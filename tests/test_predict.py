@@ -118,6 +118,18 @@ def test_a_registered_model_predicts_through_its_models_uri(predicted_run, tmp_p
         pd.read_csv(project / "results/tiny/predict/p01_r1.csv"))
 
 
+def test_the_maps_target_maps_every_predicted_record_on_the_models_electrode_layout(predicted_run):
+    project, held_out = predicted_run
+    result = snakemake(project, "maps", "--configfile", "configs/tiny_predict.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    layout = json.loads((project / "results/tiny/model/model.json").read_text())["electrode_layout"]
+    for header in sorted(held_out.glob("*.hea")):
+        maps = project / "results/tiny/maps" / header.stem
+        assert "<img" in (maps / "report.html").read_text()
+        electrodes = pd.read_csv(maps / "electrodes.csv")
+        assert sorted(electrodes["channel"]) == sorted(layout["channels"])
+
+
 def test_the_predict_rule_passes_the_channels_of_the_config(tiny_run):
     tiny = yaml.safe_load((tiny_run / "configs/tiny.yaml").read_text())
     predict = {"records_dir": "data/tiny-egm", "records": ["p01_r1"], "channels": ["A01", "A02"]}
@@ -258,6 +270,42 @@ def default_model_for(folder: Path, channels: list[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return saved_untrained_model(folder, ROOT / "configs/default.yaml",
                                  write_egm_record(folder, "trained_on", channels))
+
+
+def catheter_model(folder: Path, positions: dict[str, float]) -> Path:
+    """An untrained model of configs/default.yaml whose mapping section lays the channels
+    ``positions`` (name -> x in mm, y 0) along a catheter; its training record has them all."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = "".join(f"{channel},{x},0\n" for channel, x in positions.items())
+    (folder / "layout.csv").write_text("channel,x_mm,y_mm\n" + rows)
+    config = yaml.safe_load((ROOT / "configs/default.yaml").read_text()) | {
+        "mapping": {"layout_csv": str(folder / "layout.csv"), "adjacent_mm": 5}}
+    return saved_untrained_model(folder, write_yaml(folder / "config.yaml", config),
+                                 write_egm_record(folder, "trained_on", list(positions)))
+
+
+def test_the_csv_places_each_potential_at_its_electrode_of_the_models_layout(tmp_path, capsys):
+    model = catheter_model(tmp_path / "model", {"CS12": 0.0, "CS34": 7.5})
+    record = write_egm_record(tmp_path, "rec", ["CS12", "CS34", "CS56"])
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"), "--channels", "CS34,CS56",
+                 str(record)]) == 0
+    assert "channel(s) ['CS56'] are not in the model's electrode layout" in capsys.readouterr().out
+    table = pd.read_csv(tmp_path / "out/rec.csv")
+    placed = table.groupby("channel")[["x_mm", "y_mm"]].first()
+    assert placed.loc["CS34"].tolist() == [7.5, 0.0]
+    assert placed.loc["CS56"].isna().all()  # classified, but the layout has no place for it
+
+
+def test_a_model_json_without_a_layout_still_predicts_without_positions(tmp_path):
+    model = catheter_model(tmp_path / "model", {"CS12": 0.0, "CS34": 7.5})
+    meta = json.loads(model.with_name("model.json").read_text())
+    del meta["electrode_layout"]  # as written before layouts travelled with the model
+    model.with_name("model.json").write_text(json.dumps(meta))
+    record = write_egm_record(tmp_path, "rec", ["CS12", "CS34"])
+    assert main(["predict", "--model", str(model), "--out", str(tmp_path / "out"), str(record)]) == 0
+    table = pd.read_csv(tmp_path / "out/rec.csv")
+    assert set(table["channel"]) == {"CS12", "CS34"}
+    assert "x_mm" not in table.columns
 
 
 def test_surface_ecg_leads_are_never_classified_as_electrograms_by_default(tmp_path):

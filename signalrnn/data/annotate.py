@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import wfdb
 
-from signalrnn.data.detect import qrs_samples, sliding_samples
 from signalrnn.errors import SignalrnnError
 from signalrnn.io.records import (
     patient_of,
@@ -110,6 +109,10 @@ def label_table(path: str | Path) -> dict[str, str]:
 def event_anchors(config: dict, record: str, header: wfdb.Record,
                   ann: wfdb.Annotation | None) -> tuple[np.ndarray, list[str]]:
     """Samples (at the record's rate) and channel names of a record's events, per ``events.source``."""
+    # Imported here: detect imports scipy.signal (about 1 s), which annotated events never need,
+    # and this module is imported by every Snakemake run (needs_annotation_file).
+    from signalrnn.data.detect import qrs_samples, sliding_samples
+
     events, names = config["events"], list(header.sig_name)
     if events["source"] == "annotations":
         chans = ann.chan if ann.chan is not None else np.zeros(len(ann.sample), dtype=int)

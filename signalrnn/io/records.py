@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,17 @@ def record_names(config: dict) -> list[str]:
             "set data_dir to a folder of records, list them in records, or enable simulate"
         )
     return names
+
+
+def record_batches(records: list[str], records_per_job: int) -> list[list[str]]:
+    """``records`` in consecutive batches of at most ``records_per_job``, as even as possible
+    (22 records at 16 per job: 11 + 11, not 16 + 6), so that the batches of one step finish
+    together. One workflow job filters or windows one batch and pays its start-up once."""
+    if records_per_job < 1:
+        raise SignalrnnError(f"records_per_job is {records_per_job}; set it to 1 or more")
+    n_batches = -(-len(records) // records_per_job)
+    bounds = [len(records) * i // n_batches for i in range(n_batches + 1)]
+    return [records[start:stop] for start, stop in pairwise(bounds)]
 
 
 def folder_record_names(data_dir: str | Path) -> list[str]:

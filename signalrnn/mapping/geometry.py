@@ -315,6 +315,12 @@ class ElectrodeLayout:
         return np.array([self.index[name] for name in names], dtype=np.intp)
 
 
+def given_layout(mapping: dict) -> bool:
+    """Whether the config's ``mapping`` section gives a layout itself (``layout_csv`` or
+    ``array_shape``) rather than leaving it to the simulator's array."""
+    return bool(mapping.get("layout_csv") or mapping.get("array_shape"))
+
+
 def layout_from_config(mapping: dict, simulate: dict) -> ElectrodeLayout:
     """The electrode layout of a config: its ``mapping`` section, else the simulator's array.
 
@@ -337,3 +343,67 @@ def layout_from_config(mapping: dict, simulate: dict) -> ElectrodeLayout:
     rows, columns = mapping.get("array_shape") or simulate["array_shape"]
     spacing_mm = mapping.get("spacing_mm") or simulate["electrode_spacing_mm"]
     return ElectrodeLayout.regular(int(rows), int(columns), float(spacing_mm))
+
+
+#: Keys of the electrode layout that a model carries in its model.json (``layout_to_json``).
+LAYOUT_KEYS = ("source", "channels", "x_mm", "y_mm", "array_shape", "spacing_mm", "adjacent_mm",
+               "velocity_radius_mm")
+
+
+def layout_to_json(layout: ElectrodeLayout, adjacent_mm: float | None = None,
+                   velocity_radius_mm: float | None = None) -> dict:
+    """The layout and the adjacency settings of its maps as plain JSON values (model.json).
+
+    Parameters
+    ----------
+    layout
+        The electrode layout.
+    adjacent_mm
+        Adjacency distance (mm) of the maps; None = the 4-neighbours of a regular array.
+    velocity_radius_mm
+        Radius (mm) of the velocity plane fit; None = 1.5 x the spacing of a regular array.
+
+    Returns
+    -------
+    dict
+        :data:`LAYOUT_KEYS`: ``channels`` with their ``x_mm``, ``y_mm`` (mm, in the layout's
+        order), ``array_shape`` and ``spacing_mm`` (mm) of a regular array (else null), the two
+        settings, and ``source``. :func:`layout_from_json` reads it back.
+    """
+    return {"source": layout.source, "channels": list(layout.channels),
+            "x_mm": layout.positions_mm[:, 0].tolist(), "y_mm": layout.positions_mm[:, 1].tolist(),
+            "array_shape": list(layout.shape) if layout.shape else None, "spacing_mm": layout.spacing_mm,
+            "adjacent_mm": adjacent_mm, "velocity_radius_mm": velocity_radius_mm}
+
+
+def layout_from_json(entry: dict, where: str) -> tuple[ElectrodeLayout, dict[str, float | None]]:
+    """The layout and adjacency settings that :func:`layout_to_json` wrote.
+
+    Parameters
+    ----------
+    entry
+        The JSON object (e.g. ``electrode_layout`` of a model.json).
+    where
+        Names the file in messages.
+
+    Returns
+    -------
+    tuple
+        The :class:`ElectrodeLayout` (``shape`` and ``spacing_mm`` kept, so a regular array keeps
+        its 4-neighbour adjacency) and ``{"adjacent_mm": ..., "velocity_radius_mm": ...}``
+        (mm or None).
+    """
+    if not isinstance(entry, dict) or any(key not in entry for key in LAYOUT_KEYS):
+        missing = [key for key in LAYOUT_KEYS if not isinstance(entry, dict) or key not in entry]
+        raise SignalrnnError(f"{where}: the electrode layout has no {missing[0]!r}; retrain the model "
+                             "(signalrnn train writes channels, x_mm, y_mm and the array settings)")
+    if not len(entry["channels"]) == len(entry["x_mm"]) == len(entry["y_mm"]):
+        raise SignalrnnError(f"{where}: the electrode layout gives {len(entry['channels'])} channels but "
+                             f"{len(entry['x_mm'])} x_mm and {len(entry['y_mm'])} y_mm; retrain the model")
+    shape = tuple(int(n) for n in entry["array_shape"]) if entry["array_shape"] else None
+    if shape and shape[0] * shape[1] != len(entry["channels"]):
+        raise SignalrnnError(f"{where}: the electrode layout's array_shape {list(shape)} does not hold its "
+                             f"{len(entry['channels'])} channels; retrain the model")
+    layout = ElectrodeLayout(tuple(entry["channels"]), np.column_stack([entry["x_mm"], entry["y_mm"]]),
+                             shape, entry["spacing_mm"], f"{entry['source']} (from {where})")
+    return layout, {key: entry[key] for key in ("adjacent_mm", "velocity_radius_mm")}

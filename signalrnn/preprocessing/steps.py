@@ -16,7 +16,6 @@ import pandas as pd
 
 from signalrnn.io.records import output_rate, read_header, read_record
 from signalrnn.io.tables import write_csv
-from signalrnn.preprocessing.filters import preprocess
 from signalrnn.preprocessing.split import split_table
 from signalrnn.preprocessing.window import window_record, windowed_channels
 
@@ -33,6 +32,9 @@ def save_npy(path: str | Path, array: np.ndarray) -> None:
 def filter_record(config: dict, record: str, out_npy: str | Path) -> None:
     """Filter the windowed channels of ``record`` of ``data_dir`` (``config["filter"]``) into
     ``out_npy``: samples x channels at the filter's output rate."""
+    # Imported here: scipy.signal takes about 1 s to import, which a window job need not pay.
+    from signalrnn.preprocessing.filters import preprocess
+
     names = list(read_header(config["data_dir"], record).sig_name)
     channels = windowed_channels(config["window"]["channels"], names, record)
     signal = read_record(config["data_dir"], record, channels)

@@ -24,7 +24,7 @@ import pandas as pd
 from signalrnn.errors import SignalrnnError
 from signalrnn.io.records import read_header, read_record
 from signalrnn.io.tables import write_csv
-from signalrnn.mapping.geometry import ElectrodeLayout
+from signalrnn.mapping.geometry import ElectrodeLayout, given_layout, layout_from_config, layout_from_json
 from signalrnn.mapping.maps import (
     DOUBLE,
     FRACTIONATED,
@@ -37,6 +37,7 @@ from signalrnn.mapping.maps import (
     velocity_table,
 )
 from signalrnn.measures.summary import egm_indices
+from signalrnn.model.metadata import read_model_metadata
 from signalrnn.reporting.map_figures import indices_figure, lat_figure, shares_figure, velocity_figure
 from signalrnn.reporting.render import render
 
@@ -62,6 +63,42 @@ class MapOutputs:
     @property
     def report(self) -> Path:
         return self.root / "report.html"
+
+
+def map_layout(config: dict, model: str | Path | None = None) -> tuple[ElectrodeLayout, dict]:
+    """The electrode layout of ``signalrnn map`` and the config's ``mapping`` settings to draw with.
+
+    The layout the config's ``mapping`` section gives (``layout_csv`` or ``array_shape``) comes
+    first; else the one the model was trained with (``electrode_layout`` of its model.json, with
+    its ``adjacent_mm`` and ``velocity_radius_mm`` where the config leaves them null); else the
+    simulator's array (``simulate.array_shape``, ``simulate.electrode_spacing_mm``). A model.json
+    without a layout (written before layouts travelled with the model, or trained without one)
+    falls back to the simulator's array, and a line says so.
+
+    Parameters
+    ----------
+    config
+        The config (``mapping`` and ``simulate`` sections).
+    model
+        The model whose predictions are mapped: its model.keras (model.json beside it) or its
+        model.json; None = none.
+
+    Returns
+    -------
+    tuple
+        The layout and the ``mapping`` settings (a copy, adjacency filled from the model).
+    """
+    mapping = dict(config["mapping"])
+    if model is None or given_layout(mapping):
+        return layout_from_config(mapping, config["simulate"]), mapping
+    entry = read_model_metadata(model).get("electrode_layout")
+    if not entry:
+        layout = layout_from_config(mapping, config["simulate"])
+        print(f"map: {model}: its model.json carries no electrode layout; using the {layout.source} "
+              "of the config (set mapping.layout_csv or mapping.array_shape to choose another)", flush=True)
+        return layout, mapping
+    layout, adjacency = layout_from_json(entry, f"{model}")
+    return layout, mapping | {key: value for key, value in adjacency.items() if mapping[key] is None}
 
 
 def read_predictions(path: Path, fs_hz: float) -> tuple[pd.DataFrame, list[str]]:

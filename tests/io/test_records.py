@@ -6,7 +6,14 @@ from signalrnn.config.load import load_config, validate_config
 from signalrnn.data.annotate import header_code
 from signalrnn.errors import SignalrnnError
 from signalrnn.io import records as records_module
-from signalrnn.io.records import read_annotation, read_header, read_record, record_names, require_records
+from signalrnn.io.records import (
+    read_annotation,
+    read_header,
+    read_record,
+    record_batches,
+    record_names,
+    require_records,
+)
 from tests.helpers import ROOT
 
 # de Chazal, O'Dwyer & Reilly, IEEE TBME 51(7), 2004; paced records 102 104 107 217 in neither.
@@ -31,6 +38,21 @@ def test_mitdb_trains_and_validates_on_ds1_and_tests_on_ds2(mitdb):
 def test_mitdb_cross_validation_uses_ds1_only(mitdb):
     mitdb["split"]["method"] = "kfold"
     assert sorted(record_names(mitdb)) == DS1
+
+
+@pytest.mark.parametrize(("n_records", "per_job", "sizes"), [
+    (22, 16, [11, 11]), (30, 16, [15, 15]), (5, 1, [1] * 5), (3, 16, [3]), (10, 3, [2, 3, 2, 3]),
+])
+def test_records_go_to_jobs_in_even_batches_in_order(n_records, per_job, sizes):
+    names = [f"r{i:03d}" for i in range(n_records)]
+    batches = record_batches(names, per_job)
+    assert [len(b) for b in batches] == sizes
+    assert [r for b in batches for r in b] == names
+
+
+def test_a_batch_size_below_one_is_named():
+    with pytest.raises(SignalrnnError, match="records_per_job is 0; set it to 1 or more"):
+        record_batches(["a"], 0)
 
 
 def test_missing_records_are_named_with_the_way_out(tmp_path):

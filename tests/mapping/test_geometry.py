@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
 import pytest
 
 from signalrnn.data.simulate import channel_names, electrode_positions_mm
 from signalrnn.errors import SignalrnnError
 from signalrnn.mapping import ElectrodeLayout, layout_from_config, regular_channel_names
+from signalrnn.mapping.geometry import layout_from_json, layout_to_json
 
 
 def test_regular_names_are_row_letter_and_two_digit_column_row_major(array_8x24):
@@ -139,3 +143,31 @@ def test_a_configs_layout_csv_wins_over_any_regular_array(tiny_config, tmp_path)
     csv.write_text("channel,x_mm,y_mm\nCS1-2,0,0\nCS3-4,7,0\nCS5-6,14,0\n")
     layout = layout_from_config({**tiny_config["mapping"], "layout_csv": str(csv)}, tiny_config["simulate"])
     assert layout.channels == ("CS1-2", "CS3-4", "CS5-6") and not layout.is_regular
+
+
+def test_a_layout_written_to_json_reads_back_with_its_adjacency(array_8x24, catheter):
+    regular, settings = layout_from_json(json.loads(json.dumps(layout_to_json(array_8x24))), "model.json")
+    assert regular.channels == array_8x24.channels
+    np.testing.assert_array_equal(regular.positions_mm, array_8x24.positions_mm)
+    np.testing.assert_array_equal(regular.adjacent_pairs(), array_8x24.adjacent_pairs())  # still a grid
+    assert settings == {"adjacent_mm": None, "velocity_radius_mm": None}
+    loose, settings = layout_from_json(layout_to_json(catheter, 5.0, 7.5), "model.json")
+    assert not loose.is_regular and loose.channels == catheter.channels
+    np.testing.assert_array_equal(loose.adjacent_pairs(5.0), catheter.adjacent_pairs(5.0))
+    assert settings == {"adjacent_mm": 5.0, "velocity_radius_mm": 7.5}
+
+
+def test_a_layout_in_json_without_positions_is_refused_naming_the_key():
+    entry = layout_to_json(ElectrodeLayout.regular(1, 3, 2.0))
+    del entry["x_mm"]
+    with pytest.raises(SignalrnnError, match="has no 'x_mm'; retrain the model"):
+        layout_from_json(entry, "model.json")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"y_mm": [0.0]}, "gives 3 channels but 3 x_mm and 1 y_mm"),
+    ({"array_shape": [2, 2]}, "array_shape [2, 2] does not hold its 3 channels"),
+])
+def test_a_layout_in_json_that_does_not_add_up_is_refused(change, message):
+    with pytest.raises(SignalrnnError, match=re.escape(message)):
+        layout_from_json(layout_to_json(ElectrodeLayout.regular(1, 3, 2.0)) | change, "model.json")

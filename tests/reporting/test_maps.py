@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -12,6 +14,7 @@ from signalrnn.cli import main
 from signalrnn.config.load import load_config
 from signalrnn.data.simulate import TRUTH_FILE, channel_names, simulate_dataset
 from signalrnn.io.layout import Layout
+from signalrnn.mapping.geometry import ElectrodeLayout, layout_to_json
 from signalrnn.reporting.context import example_map_record, map_scores
 from signalrnn.reporting.figures import write_maps_figure
 from signalrnn.reporting.maps import FIGURES, TABLES
@@ -85,6 +88,48 @@ def test_a_layout_with_a_channel_the_record_lacks_is_named(mapped, capsys):
                  "--predictions", str(mapped["predictions"]), "--out", str(mapped["root"] / "csv")])
     assert code == 1
     assert "lacks channel 'X01'" in capsys.readouterr().err
+
+
+def map_with_model(mapped, tmp_path, meta: dict, config=None) -> pd.DataFrame:
+    """electrodes.csv of ``signalrnn map --model`` with a model.json of ``meta``."""
+    (tmp_path / "model.json").write_text(json.dumps(meta))
+    out = tmp_path / "maps"
+    assert main(["map", "--config", str(config or mapped["config"]), "--record",
+                 str(mapped["root"] / "data" / "p01_r1"), "--predictions", str(mapped["predictions"]),
+                 "--model", str(tmp_path / "model.keras"), "--out", str(out)]) == 0
+    return pd.read_csv(out / "electrodes.csv").set_index("channel")
+
+
+def test_the_map_command_takes_the_layout_the_model_was_trained_on(mapped, tmp_path):
+    wide = ElectrodeLayout.regular(*ARRAY, 5.0)  # the config's simulator array is at 2 mm
+    electrodes = map_with_model(mapped, tmp_path, {"electrode_layout": layout_to_json(wide)})
+    np.testing.assert_allclose(electrodes.loc[list(wide.channels), ["x_mm", "y_mm"]], wide.positions_mm)
+
+
+def test_the_configs_own_layout_wins_over_the_models(mapped, tmp_path):
+    config = write_yaml(tmp_path / "own.yaml", {**yaml.safe_load(mapped["config"].read_text()),
+                                                "mapping": {"array_shape": ARRAY, "spacing_mm": 3.0}})
+    wide = ElectrodeLayout.regular(*ARRAY, 5.0)
+    electrodes = map_with_model(mapped, tmp_path, {"electrode_layout": layout_to_json(wide)}, config)
+    assert electrodes["x_mm"].max() == pytest.approx(4.5)  # 4 columns at 3 mm, centred
+
+
+def test_a_model_json_without_a_layout_maps_the_configs_array_and_says_so(mapped, tmp_path, capsys):
+    electrodes = map_with_model(mapped, tmp_path, {"classes": list(CLASSES)})  # an old model.json
+    assert "carries no electrode layout; using the regular 3 x 4 array" in capsys.readouterr().out
+    assert electrodes["x_mm"].max() == pytest.approx(3.0)  # 4 columns at the simulator's 2 mm
+
+
+def test_a_models_layout_without_a_channel_of_the_record_is_named(mapped, tmp_path, capsys):
+    names = channel_names(ARRAY)[:-1]
+    positions = np.column_stack([np.arange(len(names)) * 2.0, np.zeros(len(names))])
+    layout = ElectrodeLayout(tuple(names), positions)
+    (tmp_path / "model.json").write_text(json.dumps({"electrode_layout": layout_to_json(layout, 2.0, 3.0)}))
+    assert main(["map", "--config", str(mapped["config"]), "--record",
+                 str(mapped["root"] / "data" / "p01_r1"), "--predictions", str(mapped["predictions"]),
+                 "--model", str(tmp_path / "model.json"),
+                 "--out", str(tmp_path / "maps")]) == 1
+    assert "channel 'C04' is not in the layout" in capsys.readouterr().err
 
 
 # The report must decode every embedded image; the probe counts them once the page has loaded.

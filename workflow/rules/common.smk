@@ -10,7 +10,7 @@ from signalrnn.config.load import validate_config
 from signalrnn.data.annotate import needs_annotation_file
 from signalrnn.errors import SignalrnnError
 from signalrnn.io.layout import Layout, snr_label
-from signalrnn.io.records import predict_record_names, record_names, require_records
+from signalrnn.io.records import predict_record_names, record_batches, record_names, require_records
 from signalrnn.preprocessing.split import split_folds
 
 # Jobs find the signalrnn beside the Python that runs this workflow first on their PATH, so
@@ -21,6 +21,7 @@ shell.prefix(f"set -euo pipefail; PATH={shlex.quote(str(Path(sys.executable).par
 try:
     CONFIG = validate_config(config, "config")
     RECORDS = record_names(CONFIG)
+    BATCHES = record_batches(RECORDS, CONFIG["records_per_job"])
     # Download only into a data_dir without records: never touch a folder someone filled.
     DOWNLOAD = CONFIG["physionet_db"] is not None and not any(Path(CONFIG["data_dir"]).glob("*.hea"))
     if not (CONFIG["simulate"]["enabled"] or DOWNLOAD):
