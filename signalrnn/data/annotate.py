@@ -109,15 +109,15 @@ def label_table(path: str | Path) -> dict[str, str]:
 def event_anchors(config: dict, record: str, header: wfdb.Record,
                   ann: wfdb.Annotation | None) -> tuple[np.ndarray, list[str]]:
     """Samples (at the record's rate) and channel names of a record's events, per ``events.source``."""
-    # Imported here: detect imports scipy.signal (about 1 s), which annotated events never need,
-    # and this module is imported by every Snakemake run (needs_annotation_file).
-    from signalrnn.data.detect import qrs_samples, sliding_samples
-
+    # detect is imported where events are detected: it imports scipy.signal (about 1 s), which
+    # annotated events never need, and this module is imported by every Snakemake run.
     events, names = config["events"], list(header.sig_name)
     if events["source"] == "annotations":
         chans = ann.chan if ann.chan is not None else np.zeros(len(ann.sample), dtype=int)
         return np.asarray(ann.sample, dtype=int), [names[int(c)] for c in chans]
     if events["source"] == "qrs":
+        from signalrnn.data.detect import qrs_samples
+
         channel = events["qrs_channel"] or names[0]
         if channel not in names:
             raise SignalrnnError(f"{record}: events.qrs_channel {channel!r} is not in the record "
@@ -125,6 +125,8 @@ def event_anchors(config: dict, record: str, header: wfdb.Record,
         signal = read_record(config["data_dir"], record).signal[:, names.index(channel)]
         samples = qrs_samples(signal, float(header.fs))
         return samples, [channel] * len(samples)
+    from signalrnn.data.detect import sliding_samples
+
     n_pre, n_post = window_samples(float(header.fs), config["window"]["pre_ms"],
                                    config["window"]["post_ms"])
     step = max(1, round(events["step_ms"] * float(header.fs) / 1000))
