@@ -393,8 +393,8 @@ def layout_from_json(entry: dict, where: str) -> tuple[ElectrodeLayout, dict[str
         its 4-neighbour adjacency) and ``{"adjacent_mm": ..., "velocity_radius_mm": ...}``
         (mm or None).
     """
-    if not isinstance(entry, dict) or any(key not in entry for key in LAYOUT_KEYS):
-        missing = [key for key in LAYOUT_KEYS if not isinstance(entry, dict) or key not in entry]
+    missing = [key for key in LAYOUT_KEYS if key not in entry] if isinstance(entry, dict) else LAYOUT_KEYS
+    if missing:
         raise SignalrnnError(f"{where}: the electrode layout has no {missing[0]!r}; retrain the model "
                              "(signalrnn train writes channels, x_mm, y_mm and the array settings)")
     if not len(entry["channels"]) == len(entry["x_mm"]) == len(entry["y_mm"]):
