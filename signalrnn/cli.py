@@ -165,14 +165,6 @@ def cmd_report(config: dict, layout: Layout, args) -> None:
     from signalrnn.reporting.report import write_report
 
     write_report(config, layout)
-    if config["companion"]["enabled"]:
-        from signalrnn.reporting.tables import members_table, screening_table, stacking_table
-
-        print(f"report: models side by side\n{members_table(config, layout).to_string(index=False)}\n"
-              f"report: chosen on val\n{stacking_table(layout).to_string(index=False)}", flush=True)
-        screening = screening_table(layout)
-        if screening is not None:
-            print(f"report: screening (stacked)\n{screening.to_string(index=False)}", flush=True)
     print(f"report: {layout.report}", flush=True)
 
 

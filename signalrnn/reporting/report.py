@@ -14,13 +14,17 @@ from signalrnn.reporting.context import report_context
 from signalrnn.reporting.figures import write_figures
 from signalrnn.reporting.render import render
 
-
-def render_report(config: dict, layout: Layout) -> str:
-    """The HTML text of the report; figures and evaluation outputs must exist."""
-    return render("report.html.j2", **report_context(config, layout))
+# Tables of the models beside the LSTM (companion.enabled) that the report's log also prints.
+LOGGED_TABLES = {"members": "models side by side", "stacking": "chosen on val",
+                 "screening": "screening (stacked)"}
 
 
 def write_report(config: dict, layout: Layout) -> None:
-    """Write the figures and ``report.html``."""
+    """Write the figures and ``report.html``; print the tables of the models beside the LSTM, if
+    any, to the log as well. Evaluation outputs must exist."""
     write_figures(config, layout)
-    layout.report.write_text(render_report(config, layout))
+    context = report_context(config, layout)
+    layout.report.write_text(render("report.html.j2", **context))
+    for key, title in LOGGED_TABLES.items():
+        if context[key] is not None:
+            print(f"report: {title}\n{context[key].to_string(index=False)}", flush=True)
