@@ -89,10 +89,15 @@ def fingerprint(paths: list[Path]) -> dict[str, str]:
 
 
 class EpochMetrics(keras.callbacks.Callback):
-    """Logs Keras' epoch metrics to the active MLflow run as ``train_*`` / ``val_*``."""
+    """Logs Keras' epoch metrics to the active MLflow run as ``<prefix>train_*`` /
+    ``<prefix>val_*`` (a prefix such as ``seed1_`` tells the networks of an ensemble apart)."""
+
+    def __init__(self, prefix: str = ""):
+        super().__init__()
+        self.prefix = prefix
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        named = {k if k.startswith("val_") else f"train_{k}": float(v)
+        named = {self.prefix + (k if k.startswith("val_") else f"train_{k}"): float(v)
                  for k, v in (logs or {}).items() if k != "learning_rate"}
         mlflow.log_metrics(named, step=epoch + 1)
 

@@ -41,7 +41,7 @@ from signalrnn.evaluation.figures import (
 from signalrnn.evaluation.metrics import classification_metrics, ec57_metrics, metrics_by_group
 from signalrnn.evaluation.uncertainty import OVERALL, PER_CLASS, patient_intervals
 from signalrnn.io.layout import Layout
-from signalrnn.model.build import FINAL_LSTM, apply_premature_gate
+from signalrnn.model.build import FINAL_LSTM, apply_premature_gate, hidden_state_network
 from signalrnn.model.metadata import load_model
 from signalrnn.model.train import run_name
 from signalrnn.preprocessing.dataset import WindowBatches, WindowSet, split_windows
@@ -80,10 +80,13 @@ def trained_gate(layout: Layout) -> dict | None:
 def predict(model: keras.Model, windows: WindowSet, batch_size: int,
             gate: dict | None) -> tuple[np.ndarray, np.ndarray]:
     """Class probabilities (n, classes), after the model's premature ``gate`` if any, and the
-    final LSTM hidden state (n, units) of every window."""
-    probe = keras.Model(model.input, [model.outputs[0], model.get_layer(FINAL_LSTM).output])
-    probs, hidden = probe.predict(WindowBatches(windows, batch_size=batch_size, shuffle=False),
-                                  verbose=0)
+    final LSTM hidden state (n, units) of every window (of a seed ensemble's first network)."""
+    batches = WindowBatches(windows, batch_size=batch_size, shuffle=False)
+    network = hidden_state_network(model)
+    probe = keras.Model(network.input, [network.outputs[0], network.get_layer(FINAL_LSTM).output])
+    probs, hidden = probe.predict(batches, verbose=0)
+    if network is not model:
+        probs = model.predict(batches, verbose=0)
     if gate is not None:
         probs = apply_premature_gate(probs, windows.index[PREMATURITY].to_numpy(), gate, windows.classes)
     return probs, hidden

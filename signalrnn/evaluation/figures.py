@@ -31,9 +31,11 @@ def confusion_figure(cm: np.ndarray, classes: list[str], split: str) -> plt.Figu
 
 def training_curves_figure(history: pd.DataFrame) -> plt.Figure:
     """Loss and accuracy per epoch on the train and val splits; one pair of lines per
-    cross-validation fold when ``history`` has a ``fold`` column."""
+    cross-validation fold and per network of a seed ensemble when ``history`` has a ``fold`` or
+    ``seed`` column."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
-    runs = list(history.groupby("fold")) if "fold" in history else [(None, history)]
+    by = [column for column in ("fold", "seed") if column in history]
+    runs = list(history.groupby(by)) if by else [(None, history)]
     for ax, metric in zip(axes, ["loss", "accuracy"], strict=True):
         for i, (_, run) in enumerate(runs):
             epochs = run["epoch"] + 1

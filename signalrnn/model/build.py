@@ -1,4 +1,11 @@
-"""The many-to-one LSTM classifier, kept inside the constraints of the fused cuDNN kernel."""
+"""The many-to-one LSTM classifier, kept inside the constraints of the fused cuDNN kernel, and a
+seed ensemble of such networks.
+
+References
+----------
+Lakshminarayanan B, Pritzel A, Blundell C. Simple and scalable predictive uncertainty estimation
+using deep ensembles. NeurIPS 2017.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,13 @@ import numpy as np
 
 FINAL_LSTM = "lstm_final"  # the layer whose last hidden state summarises a window
 RR_SCALING = "rr_scaling"  # standardises the RR features; train adapts it to the training split
+NETWORK = "signalrnn_lstm"  # a single network; in a seed ensemble, its networks are f"{NETWORK}_seed<k>"
+ENSEMBLE = "seed_ensemble"
 
 
 def build_model(
     n_timesteps: int, n_channels: int, n_classes: int, model_cfg: dict, learning_rate: float,
-    n_features: int = 0,
+    n_features: int = 0, name: str = NETWORK,
 ) -> keras.Model:
     """windows (T, C) -> [strided convolutions] -> LSTM layer(s) -> dense softmax over ``n_classes``.
 
@@ -44,13 +53,32 @@ def build_model(
         inputs = {"window": inputs, "rr": features}
     # float32 softmax, also under mixed precision: probabilities are reported and calibrated
     outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="probabilities")(x)
-    model = keras.Model(inputs, outputs, name="signalrnn_lstm")
+    model = keras.Model(inputs, outputs, name=name)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
     return model
+
+
+def seed_ensemble(networks: list[keras.Model]) -> keras.Model:
+    """One model whose probabilities are the mean of ``networks``' (the same architecture trained
+    from different seeds, Lakshminarayanan et al. 2017); it takes the same inputs, so evaluate and
+    predict use it as they use one network. The networks need distinct names."""
+    inputs = {tensor.name: keras.Input(tensor.shape[1:], name=tensor.name)
+              for tensor in networks[0].inputs}
+    x = inputs if len(inputs) > 1 else next(iter(inputs.values()))
+    mean = keras.layers.Average(name="probabilities")([network(x) for network in networks])
+    return keras.Model(x, mean, name=ENSEMBLE)
+
+
+def hidden_state_network(model: keras.Model) -> keras.Model:
+    """The network whose ``FINAL_LSTM`` state describes a window: ``model`` itself, or the first
+    network of a seed ensemble."""
+    if model.name != ENSEMBLE:
+        return model
+    return next(layer for layer in model.layers if isinstance(layer, keras.Model))
 
 
 def apply_premature_gate(probs: np.ndarray, prematurity: np.ndarray, gate: dict,

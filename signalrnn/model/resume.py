@@ -4,6 +4,8 @@ The training state lives in ``model/resume/``, which is no Snakemake output, so 
 failed job keeps it: Keras' BackupAndRestore checkpoint (weights, optimizer state, epoch), the
 early-stopping state with its best weights, the history so far and the MLflow run id. The state
 belongs to one config hash; that of another config is discarded. A finished training deletes it.
+The networks of a seed ensemble (``train.ensemble``) each keep theirs in a subfolder
+(``seed<k>/``, with the finished network), so a resumed ensemble retrains none that had finished.
 """
 
 from __future__ import annotations
@@ -95,9 +97,20 @@ class TrainingState:
             keras.callbacks.BackupAndRestore(str(self.folder / "keras"), delete_checkpoint=False),
         ]
 
-    def finish(self, history_out: Path) -> None:
-        """Write the whole history to ``history_out`` (an epoch redone after a kill once) and
-        delete the state."""
-        history = pd.read_csv(self.history).drop_duplicates("epoch", keep="last")
-        history.to_csv(history_out, index=False)
+    def member(self, seed: int) -> TrainingState:
+        """The state of the ensemble's network of ``seed``, in its own subfolder."""
+        return TrainingState(self.folder / f"seed{seed}", (self.folder / "config_hash").read_text())
+
+    @property
+    def network(self) -> Path:
+        """Where the finished network of an ensemble waits for the others."""
+        return self.folder / "network.keras"
+
+    @property
+    def epoch_history(self) -> pd.DataFrame:
+        """The whole history so far (an epoch redone after a kill once)."""
+        return pd.read_csv(self.history).drop_duplicates("epoch", keep="last")
+
+    def discard(self) -> None:
+        """Delete the state once the training has finished and its outputs are written."""
         shutil.rmtree(self.folder)

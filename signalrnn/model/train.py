@@ -7,12 +7,13 @@ import json
 import keras
 import mlflow
 import numpy as np
+import pandas as pd
 
 from signalrnn.config.load import class_names, config_hash, flatten
 from signalrnn.errors import SignalrnnError
 from signalrnn.io.layout import Layout
-from signalrnn.model.build import RR_SCALING, build_model
-from signalrnn.model.metadata import model_metadata
+from signalrnn.model.build import NETWORK, RR_SCALING, build_model, seed_ensemble
+from signalrnn.model.metadata import load_model, model_metadata
 from signalrnn.model.resume import TrainingState
 from signalrnn.preprocessing.augment import NoiseAugmentation
 from signalrnn.preprocessing.dataset import WindowBatches, WindowSet, split_windows
@@ -84,36 +85,59 @@ def run_name(config: dict, layout: Layout) -> str:
     return f"{config['name']}-{config_hash(config)}{fold}{trial}{member}"
 
 
-def train(config: dict, layout: Layout) -> str:
-    """Fit (resuming a killed training of the same config), save model + metadata + history;
-    return the MLflow run id."""
-    cfg = config["train"]
-    classes = class_names(config)
-    train_set, val_set = split_windows(layout, "train", classes), split_windows(layout, "val", classes)
-    require_every_class(train_set, "train", classes)
-    keras.utils.set_random_seed(cfg["seed"])
-    keras.mixed_precision.set_dtype_policy("mixed_float16" if cfg["mixed_precision"] else "float32")
+def ensemble_seeds(train_cfg: dict) -> list[int]:
+    """The seeds of the networks trained: ``train.seed`` and, for a seed ensemble of
+    ``train.ensemble`` networks, the next ones."""
+    return [train_cfg["seed"] + k for k in range(train_cfg["ensemble"])]
+
+
+def fit_network(config: dict, seed: int, train_set: WindowSet, val_set: WindowSet,
+                state: TrainingState, metrics_prefix: str = "") -> keras.Model:
+    """One network built and trained from ``seed``, resuming from ``state``, early-stopped on the
+    validation windows; its epochs go to the active MLflow run as ``<metrics_prefix>val_loss``, ..."""
+    cfg, classes = config["train"], class_names(config)
+    keras.utils.set_random_seed(seed)
+    name = NETWORK if cfg["ensemble"] == 1 else f"{NETWORK}_seed{seed}"
     model = build_model(*train_set.shape, len(classes), config["model"], cfg["learning_rate"],
-                        n_features=train_set.n_features)
+                        n_features=train_set.n_features, name=name)
     if train_set.n_features:
         model.get_layer(RR_SCALING).adapt(train_set.features)
     weights = class_weights(train_set.labels, len(classes), cfg["class_weight"],
                             cfg["max_class_weight"])
     augment = NoiseAugmentation.from_config(config, float(train_set.index["fs_hz"].iat[0]))
-    batches = TrainingBatches(train_set, weights, augment, seed=cfg["seed"],
+    batches = TrainingBatches(train_set, weights, augment, seed=seed,
                               batch_size=cfg["batch_size"], shuffle=True)
     val_batches = WindowBatches(val_set, batch_size=cfg["batch_size"], shuffle=False)
+    if state.epochs_done:
+        print(f"train: seed {seed}: resuming after epoch {state.epochs_done} from {state.folder}",
+              flush=True)
+    model.fit(batches, validation_data=val_batches, epochs=cfg["epochs"], verbose=2,
+              callbacks=state.callbacks(cfg["patience"], [EpochMetrics(metrics_prefix)]))
+    return model
+
+
+def train(config: dict, layout: Layout) -> str:
+    """Fit the network, or the ``train.ensemble`` networks of a seed ensemble one after another
+    (resuming a killed training of the same config), save model + metadata + history; return the
+    MLflow run id."""
+    cfg = config["train"]
+    classes = class_names(config)
+    train_set, val_set = split_windows(layout, "train", classes), split_windows(layout, "val", classes)
+    require_every_class(train_set, "train", classes)
+    keras.mixed_precision.set_dtype_policy("mixed_float16" if cfg["mixed_precision"] else "float32")
+    seeds = ensemble_seeds(cfg)
     fold = "" if layout.fold is None else f"fold {layout.fold}: "
+    ensemble = "" if len(seeds) == 1 else f", a seed ensemble of {len(seeds)} networks (seeds {seeds})"
     print(f"train: {fold}{len(train_set)} train / {len(val_set)} val windows of shape "
           f"{train_set.shape}, {train_set.n_features} features, classes {classes}, "
-          f"backend {keras.backend.backend()}", flush=True)
+          f"backend {keras.backend.backend()}{ensemble}", flush=True)
     layout.model_dir.mkdir(parents=True, exist_ok=True)
     state = TrainingState(layout.resume_dir, config_hash(config))
-    if state.epochs_done:
-        print(f"train: resuming after epoch {state.epochs_done} from {layout.resume_dir} "
-              f"(MLflow run {state.run_id})", flush=True)
     use_experiment(config)
     resumed = state.run_id
+    if resumed:
+        print(f"train: resuming the training of MLflow run {resumed} from {layout.resume_dir}",
+              flush=True)
     with mlflow.start_run(run_id=resumed, run_name=None if resumed else run_name(config, layout)) as run:
         if resumed is None:
             state.remember_run(run.info.run_id)
@@ -121,11 +145,23 @@ def train(config: dict, layout: Layout) -> str:
                             | ({} if layout.trial is None else {"trial": layout.trial}))
             mlflow.log_params({k: str(v)[:500] for k, v in flatten(config).items()})
             mlflow.log_params({"n_train_windows": len(train_set), "n_val_windows": len(val_set)})
-        model.fit(batches, validation_data=val_batches, epochs=cfg["epochs"], verbose=2,
-                  callbacks=state.callbacks(cfg["patience"], [EpochMetrics()]))
-        state.finish(layout.history)
+        if len(seeds) == 1:
+            model = fit_network(config, seeds[0], train_set, val_set, state)
+            history = state.epoch_history
+        else:
+            networks, histories = [], []
+            for seed in seeds:
+                member = state.member(seed)
+                if not member.network.is_file():
+                    network = fit_network(config, seed, train_set, val_set, member, f"seed{seed}_")
+                    network.save(member.network)
+                networks.append(load_model(member.network))
+                histories.append(member.epoch_history.assign(seed=seed))
+            model, history = seed_ensemble(networks), pd.concat(histories, ignore_index=True)
+        history.to_csv(layout.history, index=False)
         layout.mlflow_run.write_text(json.dumps({"run_id": run.info.run_id}))
         model.save(layout.model)
+        state.discard()
         first = train_set.index.iloc[0]
         meta = model_metadata(config, train_set.shape, train_set.n_features, str(first["record"]),
                               first["fs_hz"])

@@ -9,6 +9,8 @@ from signalrnn.model.build import (
     RR_SCALING,
     apply_premature_gate,
     build_model,
+    hidden_state_network,
+    seed_ensemble,
 )
 from tests.helpers import MODEL
 
@@ -113,6 +115,24 @@ def test_mixed_precision_computes_in_float16_and_keeps_the_softmax_in_float32():
     assert model.get_layer("probabilities").compute_dtype == "float32"
     probs = model.predict(np.zeros((3, 50, 2), np.float32), verbose=0)
     assert probs.dtype == np.float32 and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+
+
+def test_a_seed_ensemble_predicts_the_mean_of_its_networks_also_once_saved(tmp_path):
+    networks = []
+    for seed in (0, 1):
+        keras.utils.set_random_seed(seed)
+        networks.append(build_model(20, 1, 3, MODEL, 1e-3, n_features=2, name=f"net_seed{seed}"))
+    inputs = {"window": np.random.default_rng(0).normal(0, 1, (4, 20, 1)).astype(np.float32),
+              "rr": np.ones((4, 2), np.float32)}
+    each = [network.predict(inputs, verbose=0) for network in networks]
+    assert not np.allclose(each[0], each[1])  # two seeds, two networks
+    seed_ensemble(networks).save(tmp_path / "ensemble.keras")
+    ensemble = keras.saving.load_model(tmp_path / "ensemble.keras", safe_mode=True)
+    np.testing.assert_allclose(ensemble.predict(inputs, verbose=0), np.mean(each, axis=0), atol=1e-6)
+    first = hidden_state_network(ensemble)
+    np.testing.assert_allclose(first.predict(inputs, verbose=0), each[0], atol=1e-6)
+    assert first.get_layer(FINAL_LSTM) is not None
+    assert hidden_state_network(networks[1]) is networks[1]
 
 
 CLASSES = ["N", "SVEB", "VEB"]
