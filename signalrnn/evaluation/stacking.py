@@ -5,9 +5,10 @@ is never looked at).
 The criterion (:class:`Criterion`) is the mean F1 of the scored classes present in the
 validation split (``companion.scored_classes``; all classes by default). A class not scored, or
 absent there (F, whose beats are nearly all in one DS1 record), earns nothing when called; but
-calling it can still pay by taking false calls of a scored class, so a limit on the share of the
-reference class (N) that may be called it (``companion.reference_called_max``) is enforced by a
-penalty on the criterion. The
+calling it can still pay by taking false calls of a scored class. So the cost of a class not
+scored stays at most 1 (it is never made more attractive than the probabilities make it), and a
+limit on the share of the reference class (N) that may be called it
+(``companion.reference_called_max``) is enforced by a penalty on the criterion. The
 costs are multiplicative weights on the probabilities (the Bayes decision of a cost-sensitive
 classifier whose costs depend on the predicted class only; Elkan 2001), renormalised.
 
@@ -86,7 +87,9 @@ def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], cr
                  sweeps: int = 2) -> np.ndarray:
     """Per-class decision costs (the criterion's reference class fixed at 1) by coordinate ascent
     of the validation ``criterion`` over ``grid``, each class in turn, ``sweeps`` times; ties go
-    to the cost nearest 1 (on a log scale), so a cost moves only where it helps.
+    to the cost nearest 1 (on a log scale), so a cost moves only where it helps. A class the
+    criterion does not score only gets costs of at most 1: a validation split can reward calling
+    it (taking false calls of a scored class) where a test patient then pays with normal beats.
 
     Parameters
     ----------
@@ -105,11 +108,12 @@ def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], cr
         for k, name in enumerate(criterion.classes):
             if name == criterion.reference:
                 continue
+            unscored = criterion.scored is not None and name not in criterion.scored
             trials = {}
-            for c in order:
+            for c in (c for c in order if c <= 1 or not unscored):
                 costs[k] = c
                 trials[c] = criterion(y_val, with_costs(probs_val, costs))
-            costs[k] = max(order, key=lambda c: trials[c])  # first of the best: nearest 1
+            costs[k] = max(trials, key=lambda c: trials[c])  # first of the best: nearest 1
     return costs
 
 
