@@ -77,6 +77,8 @@ def test_mitdb_tests_on_its_test_list_with_rr_features_at_180_hz(mitdb_subset):
     meta = json.loads((mitdb_subset / "model/model.json").read_text())
     assert meta["features"] == RR_COLUMNS and meta["fs_hz"] == 180.0
     assert meta["input_shape"] == [144, 2]  # 350 + 450 ms at 180 Hz: MLII and MLII - median beat
+    history = pd.read_csv(mitdb_subset / "model/history.csv")
+    assert sorted(history["seed"].unique()) == [0, 1, 2]  # the config's seed ensemble, each trained
 
 
 def test_the_premature_gate_leaves_no_veb_probability_on_beats_that_come_on_time(mitdb_subset):
