@@ -5,8 +5,8 @@ is never looked at).
 The criterion (:class:`Criterion`) is the mean F1 of the scored classes present in the
 validation split (``companion.scored_classes``; all classes by default). A class not scored, or
 absent there (F, whose beats are nearly all in one DS1 record), earns nothing when called; but
-calling it can still pay by taking false calls of a scored class. So the cost of a class not
-scored stays at most 1 (it is never made more attractive than the probabilities make it), and a
+calling it can still pay by taking false calls of a scored class. So a class not scored gets the
+grid's lowest cost, not a chosen one (it is called only where the models are sure of it), and a
 limit on the share of the reference class (N) that may be called it
 (``companion.reference_called_max``) is enforced by a penalty on the criterion. The
 costs are multiplicative weights on the probabilities (the Bayes decision of a cost-sensitive
@@ -88,7 +88,7 @@ def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], cr
     """Per-class decision costs (the criterion's reference class fixed at 1) by coordinate ascent
     of the validation ``criterion`` over ``grid``, each class in turn, ``sweeps`` times; ties go
     to the cost nearest 1 (on a log scale), so a cost moves only where it helps. A class the
-    criterion does not score only gets costs of at most 1: a validation split can reward calling
+    criterion does not score gets the grid's lowest cost: a validation split can reward calling
     it (taking false calls of a scored class) where a test patient then pays with normal beats.
 
     Parameters
@@ -110,7 +110,7 @@ def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], cr
                 continue
             unscored = criterion.scored is not None and name not in criterion.scored
             trials = {}
-            for c in (c for c in order if c <= 1 or not unscored):
+            for c in [min(order)] if unscored else order:
                 costs[k] = c
                 trials[c] = criterion(y_val, with_costs(probs_val, costs))
             costs[k] = max(trials, key=lambda c: trials[c])  # first of the best: nearest 1

@@ -122,13 +122,13 @@ def test_no_screening_threshold_without_validation_ectopic_beats():
     assert screening_threshold(np.zeros(3, int), one_hot([0, 0, 0]), [1, 2], 0.9) is None
 
 
-def test_an_unscored_class_is_never_made_more_attractive_even_where_its_calls_would_pay():
+def test_an_unscored_class_gets_the_lowest_cost_even_where_its_calls_would_pay():
     # two N beats lean to SVEB (false SVEB calls); raising F's cost would call them F instead and
     # raise SVEB's F1, but a test patient would then pay with normal beats called F
     y = np.array([0] * 8 + [1] * 2)
     probs = one_hot(y)
     probs[:2] = [0.3, 0.4, 0.0, 0.3, 0.0]
-    assert choose_costs(y, probs, [1, 2], EC57)[CLASSES.index("F")] == 1
+    assert choose_costs(y, probs, [0.5, 1, 2], EC57)[CLASSES.index("F")] == 0.5
     assert choose_costs(y, probs, [1, 2], ALL)[CLASSES.index("F")] == 2  # scored, F may rise
 
 
@@ -138,7 +138,7 @@ def test_a_limit_on_normal_beats_called_f_holds_where_f_calls_would_pay():
     probs = one_hot(y)
     probs[:2] = [0.2, 0.35, 0.0, 0.45, 0.0]
     grid = [0.25, 0.5, 1, 2]
-    free = choose_costs(y, probs, grid, EC57)
-    limited = choose_costs(y, probs, grid, Criterion(CLASSES, "N", ["N", "SVEB", "VEB"], {"F": 0.1}))
+    free = choose_costs(y, probs, grid, ALL)
+    limited = choose_costs(y, probs, grid, Criterion(CLASSES, "N", limits={"F": 0.1}))
     assert (with_costs(probs, free).argmax(axis=1)[:2] == 3).all()     # N beats called F
     assert np.mean(with_costs(probs, limited).argmax(axis=1)[:8] == 3) <= 0.1
