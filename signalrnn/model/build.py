@@ -69,7 +69,8 @@ def seed_ensemble(networks: list[keras.Model]) -> keras.Model:
     inputs = {tensor.name: keras.Input(tensor.shape[1:], name=tensor.name)
               for tensor in networks[0].inputs}
     x = inputs if len(inputs) > 1 else next(iter(inputs.values()))
-    mean = keras.layers.Average(name="probabilities")([network(x) for network in networks])
+    # float32, also under mixed precision, as the networks' own softmax
+    mean = keras.layers.Average(name="probabilities", dtype="float32")([network(x) for network in networks])
     return keras.Model(x, mean, name=ENSEMBLE)
 
 

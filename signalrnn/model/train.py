@@ -127,10 +127,10 @@ def train(config: dict, layout: Layout) -> str:
     keras.mixed_precision.set_dtype_policy("mixed_float16" if cfg["mixed_precision"] else "float32")
     seeds = ensemble_seeds(cfg)
     fold = "" if layout.fold is None else f"fold {layout.fold}: "
-    ensemble = "" if len(seeds) == 1 else f", a seed ensemble of {len(seeds)} networks (seeds {seeds})"
+    ensemble_note = "" if len(seeds) == 1 else f", a seed ensemble of {len(seeds)} networks (seeds {seeds})"
     print(f"train: {fold}{len(train_set)} train / {len(val_set)} val windows of shape "
           f"{train_set.shape}, {train_set.n_features} features, classes {classes}, "
-          f"backend {keras.backend.backend()}{ensemble}", flush=True)
+          f"backend {keras.backend.backend()}{ensemble_note}", flush=True)
     layout.model_dir.mkdir(parents=True, exist_ok=True)
     state = TrainingState(layout.resume_dir, config_hash(config))
     use_experiment(config)
