@@ -17,6 +17,15 @@ from tests.helpers import BIN
 EPOCHS = 12
 
 
+def checkpoint_epoch(path) -> int:
+    """The epoch of Keras' checkpoint metadata; -1 before it is written or while Keras writes it
+    (the file is not replaced atomically, so a poll can read it half-written)."""
+    try:
+        return json.loads(path.read_text())["epoch"]
+    except (FileNotFoundError, json.JSONDecodeError):
+        return -1
+
+
 def test_a_killed_training_resumes_from_its_last_epoch(tiny_run, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(tiny_run, project, ignore=shutil.ignore_patterns(".snakemake"))
@@ -29,7 +38,7 @@ def test_a_killed_training_resumes_from_its_last_epoch(tiny_run, tmp_path):
 
     first = subprocess.Popen(train, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 300
-    while not (checkpoint.is_file() and json.loads(checkpoint.read_text())["epoch"] >= 2):
+    while checkpoint_epoch(checkpoint) < 2:
         assert first.poll() is None and time.monotonic() < deadline, "no checkpoint of epoch 2"
         time.sleep(0.05)
     first.send_signal(signal.SIGTERM)
