@@ -108,12 +108,14 @@ def choose_costs(y_val: np.ndarray, probs_val: np.ndarray, grid: list[float], cr
         for k, name in enumerate(criterion.classes):
             if name == criterion.reference:
                 continue
-            unscored = criterion.scored is not None and name not in criterion.scored
+            if criterion.scored is not None and name not in criterion.scored:
+                costs[k] = min(grid)
+                continue
             trials = {}
-            for c in [min(order)] if unscored else order:
+            for c in order:
                 costs[k] = c
                 trials[c] = criterion(y_val, with_costs(probs_val, costs))
-            costs[k] = max(trials, key=lambda c: trials[c])  # first of the best: nearest 1
+            costs[k] = max(order, key=lambda c: trials[c])  # first of the best: nearest 1
     return costs
 
 
