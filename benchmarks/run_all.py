@@ -11,7 +11,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 NEEDS_REAL_DATA = {"bench_preprocess.py", "bench_detect_iafdb.py"}
-NEEDS_RESULTS = {"bench_mitdb_seeds.py": Path("results/mitdb-s2/stacked/predictions.csv"),
+NEEDS_RESULTS = {"bench_companion_cv.py": Path("results/mitdb/split.csv"),
+                 "bench_mitdb_seeds.py": Path("results/mitdb-s2/stacked/predictions.csv"),
                  "bench_rule_times.py": Path("results/default/benchmarks")}
 
 

@@ -52,6 +52,7 @@ from signalrnn.preprocessing.window import (
     PREMATURITY,
     RR_COLUMNS,
     channel_indices,
+    chosen_channel,
     extract_windows,
     inside_record,
     median_window,
@@ -159,13 +160,15 @@ def model_channels(meta: dict, record_channels: list[str], where: str,
 
     ``named`` (``--channels``): exactly these record channels, which for a model of several
     channels stand in for the model's own, in its order. Otherwise the channels the model was
-    trained for: its ``window.channels`` list, or ``record_channels`` of its training record for
+    trained for: its ``window.channels`` list (of an entry with alternatives, the first the record
+    has), or ``record_channels`` of its training record for
     ``all``; for ``annotated`` (one channel per event) those of its training record's channels
     that this record has, without surface ECG leads (``is_surface_lead``) unless the model finds
     its events with the QRS detector (an ECG model).
     """
     choice = meta["window"]["channels"]
-    trained = meta["record_channels"] if choice in ("all", "annotated") else choice
+    trained = (meta["record_channels"] if choice in ("all", "annotated")
+               else [chosen_channel(entry, record_channels) or entry for entry in choice])
     if named is not None:
         missing = [c for c in named if c not in record_channels]
         if missing:
@@ -184,7 +187,7 @@ def model_channels(meta: dict, record_channels: list[str], where: str,
                                  f"the record (it has {record_channels}); name the electrogram channels to "
                                  f"classify with --channels, e.g. --channels {','.join(electrograms)}")
         return wanted
-    missing = [c for c in trained if c not in record_channels]
+    missing = [c for c in trained if not isinstance(c, str) or c not in record_channels]
     if missing:
         raise SignalrnnError(f"{where}: channel(s) {missing} that the model reads are not in the record "
                              f"(it has {record_channels}); name the record's channels to read in their "

@@ -366,6 +366,14 @@ def test_a_model_of_several_channels_reads_the_named_channels_in_their_place():
         model_channels(meta, ["ABL1", "ABL2"], "rec")
 
 
+def test_a_model_trained_on_alternative_leads_reads_the_one_each_record_has():
+    meta = catheter_meta(["MLII", ["V1", "V2", "V4", "V5"]])
+    assert model_channels(meta, ["MLII", "V2"], "103") == ["MLII", "V2"]
+    assert model_channels(meta, ["V5", "MLII"], "114") == ["MLII", "V5"]
+    with pytest.raises(SignalrnnError, match=r"\['V1', 'V2', 'V4', 'V5'\].*not in the record"):
+        model_channels(meta, ["MLII", "V3"], "x")
+
+
 def test_an_ecg_model_of_one_lead_per_event_keeps_its_surface_leads():
     meta = catheter_meta("annotated") | {"events": {"source": "annotations", "detector": "qrs"}}
     assert model_channels(meta, ["II", "CS12"], "rec") == ["II", "CS12"]

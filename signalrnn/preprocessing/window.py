@@ -53,12 +53,25 @@ def normalize(windows: np.ndarray, method: str) -> np.ndarray:
 
 def windowed_channels(choice, names: list[str], record: str) -> list[str]:
     """The channels of a record (``names``) that its windows can read under ``window.channels``
-    ``choice``, in window order: every one for "all" and "annotated", else the chosen ones. The
-    filter step keeps only these, so the filtered signal's columns are this list."""
+    ``choice``, in window order: every one for "all" and "annotated", else the chosen ones (for
+    an entry that lists alternatives, the first the record has). The filter step keeps only
+    these, so the filtered signal's columns are this list."""
     if choice in ("all", "annotated"):
         return list(names)
-    _require_channels(choice, names, record)
-    return list(choice)
+    chosen = [chosen_channel(entry, names) for entry in choice]
+    missing = [entry for entry, name in zip(choice, chosen, strict=True) if name is None]
+    if missing:
+        raise SignalrnnError(
+            f"{record}: channels {missing} not in the record (it has {names}); fix window.channels"
+        )
+    return chosen
+
+
+def chosen_channel(entry: str | list[str], names: list[str]) -> str | None:
+    """The record channel (of ``names``) that a ``window.channels`` entry reads: the named
+    channel, or the first of a list of alternatives (e.g. [V1, V2, V4, V5]: the second lead of
+    MIT-BIH, whichever it is) that the record has; None if it has none."""
+    return next((name for name in ([entry] if isinstance(entry, str) else entry) if name in names), None)
 
 
 def _require_channels(wanted, names: list[str], record: str) -> None:
@@ -73,12 +86,12 @@ def channel_indices(events: pd.DataFrame, names: list[str], choice, record: str)
     """(n_events, k) channel indices per event for ``window.channels``."""
     if choice == "all":
         return np.tile(np.arange(len(names)), (len(events), 1))
-    wanted = events["channel"].to_numpy() if choice == "annotated" else choice
-    _require_channels(wanted, names, record)
     index = {name: i for i, name in enumerate(names)}
     if choice == "annotated":
+        wanted = events["channel"].to_numpy()
+        _require_channels(wanted, names, record)
         return np.array([[index[c]] for c in wanted], dtype=int)
-    return np.tile([index[c] for c in choice], (len(events), 1))
+    return np.tile([index[c] for c in windowed_channels(choice, names, record)], (len(events), 1))
 
 
 def rr_features(samples: np.ndarray, fs_hz: float, local_beats: int, short_beats: int) -> np.ndarray:

@@ -79,6 +79,18 @@ def test_the_filter_step_keeps_only_the_channels_that_windows_read_in_window_ord
         windowed_channels(["II"], names, "114")
 
 
+def test_a_channel_given_as_alternatives_is_the_first_of_them_the_record_has(tmp_path):
+    second_lead = ["V1", "V2", "V4", "V5"]  # MIT-BIH's second lead differs between records
+    assert windowed_channels(["MLII", second_lead], ["V5", "MLII"], "114") == ["MLII", "V5"]
+    assert windowed_channels(["MLII", second_lead], ["MLII", "V1"], "101") == ["MLII", "V1"]
+    with pytest.raises(SignalrnnError, match=r"x: channels \[\['V1', 'V2', 'V4', 'V5'\]\] not in the record"):
+        windowed_channels(["MLII", second_lead], ["MLII", "V3"], "x")
+    signal = np.stack([np.full(20, 5.0), np.full(20, 1.0)], axis=1).astype(np.float32)  # V5, MLII
+    window = WINDOW | {"channels": ["MLII", second_lead]}
+    window_record(signal, 1000, ["V5", "MLII"], events([10]), window, tmp_path / "114.npy")
+    assert np.load(tmp_path / "114.npy")[0, 0].tolist() == [1.0, 5.0]  # MLII first, then V5
+
+
 def test_rr_features_are_the_neighbouring_intervals_and_their_ratio_to_the_local_mean():
     samples = np.array([0, 100, 200, 260, 400, 500])  # 1 s beats at 100 Hz, one premature
     features = rr_features(samples, fs_hz=100, local_beats=3, short_beats=5)
