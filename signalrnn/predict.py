@@ -187,7 +187,7 @@ def model_channels(meta: dict, record_channels: list[str], where: str,
                                  f"the record (it has {record_channels}); name the electrogram channels to "
                                  f"classify with --channels, e.g. --channels {','.join(electrograms)}")
         return wanted
-    missing = [c for c in trained if not isinstance(c, str) or c not in record_channels]
+    missing = [c for c in trained if c not in record_channels]  # an unmatched list of alternatives too
     if missing:
         raise SignalrnnError(f"{where}: channel(s) {missing} that the model reads are not in the record "
                              f"(it has {record_channels}); name the record's channels to read in their "

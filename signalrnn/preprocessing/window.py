@@ -60,10 +60,7 @@ def windowed_channels(choice, names: list[str], record: str) -> list[str]:
         return list(names)
     chosen = [chosen_channel(entry, names) for entry in choice]
     missing = [entry for entry, name in zip(choice, chosen, strict=True) if name is None]
-    if missing:
-        raise SignalrnnError(
-            f"{record}: channels {missing} not in the record (it has {names}); fix window.channels"
-        )
+    _refuse_missing(missing, names, record)
     return chosen
 
 
@@ -74,8 +71,7 @@ def chosen_channel(entry: str | list[str], names: list[str]) -> str | None:
     return next((name for name in ([entry] if isinstance(entry, str) else entry) if name in names), None)
 
 
-def _require_channels(wanted, names: list[str], record: str) -> None:
-    missing = sorted(set(wanted) - set(names))
+def _refuse_missing(missing: list, names: list[str], record: str) -> None:
     if missing:
         raise SignalrnnError(
             f"{record}: channels {missing} not in the record (it has {names}); fix window.channels"
@@ -89,7 +85,7 @@ def channel_indices(events: pd.DataFrame, names: list[str], choice, record: str)
     index = {name: i for i, name in enumerate(names)}
     if choice == "annotated":
         wanted = events["channel"].to_numpy()
-        _require_channels(wanted, names, record)
+        _refuse_missing(sorted(set(wanted) - set(names)), names, record)
         return np.array([[index[c]] for c in wanted], dtype=int)
     return np.tile([index[c] for c in windowed_channels(choice, names, record)], (len(events), 1))
 
