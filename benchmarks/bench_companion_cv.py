@@ -5,10 +5,10 @@ The run is a configs/mitdb.yaml run with ``split.method: kfold`` whose windows a
 (``snakemake results/<name>/split.csv ...`` makes them); each ``--set`` overrides one key of its
 config (YAML value) and is one variant, all folds refitted for it:
 
-    python benchmarks/bench_companion_cv.py results/mitdb --set companion.segments_ms=[]
+    python benchmarks/bench_companion_cv.py results/mitdb --set 'companion.class_weight_power=[1.0]'
 
 Each fold's booster is fitted on its training records, its class-weight power chosen on its
-validation records, and scored on its test records, as the workflow's companion rule does; the
+validation records, and scored on its test records by the workflow's own companion code; the
 test predictions of the folds are then pooled. Nothing is written.
 """
 
@@ -24,12 +24,10 @@ import pandas as pd
 import yaml
 
 from signalrnn.config.load import class_names, validate_config
+from signalrnn.evaluation.members import fit_and_score_companion
 from signalrnn.evaluation.metrics import classification_metrics, ec57_metrics
 from signalrnn.io.layout import Layout
-from signalrnn.model.boosting import class_probabilities, fit_companion, window_features
-from signalrnn.model.build import apply_premature_gate
 from signalrnn.preprocessing.dataset import split_windows
-from signalrnn.preprocessing.window import PREMATURITY
 
 
 def with_setting(config: dict, setting: str) -> dict:
@@ -46,21 +44,14 @@ def with_setting(config: dict, setting: str) -> dict:
 
 def pooled_predictions(config: dict, run: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Labels and predicted classes of every fold's test windows, pooled over folds."""
-    classes, cfg = class_names(config), config["companion"]
-    scored = [classes.index(c) for c in cfg["scored_classes"]] if cfg["scored_classes"] else None
+    classes = class_names(config)
     labels, predicted = [], []
     for fold in range(config["split"]["folds"]):
         layout = Layout(run).for_fold(fold)
         sets = {name: split_windows(layout, name, classes) for name in ("train", "val", "test")}
-        features = {name: window_features(windows, config) for name, windows in sets.items()}
-        fitted = fit_companion(features["train"], sets["train"].labels, features["val"],
-                               sets["val"].labels, len(classes), cfg, scored)
-        probs = class_probabilities(fitted.booster, features["test"], len(classes))
-        gate = config["model"]["premature_gate"]
-        if gate is not None:
-            probs = apply_premature_gate(probs, sets["test"].index[PREMATURITY].to_numpy(), gate, classes)
+        probs = fit_and_score_companion(config, sets)[1]
         labels.append(sets["test"].labels)
-        predicted.append(probs.argmax(axis=1))
+        predicted.append(probs["test"].argmax(axis=1))
     return np.concatenate(labels), np.concatenate(predicted), classes
 
 

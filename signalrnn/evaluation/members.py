@@ -37,10 +37,10 @@ from signalrnn.evaluation.stacking import (
     with_costs,
 )
 from signalrnn.io.layout import Layout
-from signalrnn.model.boosting import class_probabilities, fit_companion, window_features
+from signalrnn.model.boosting import Companion, class_probabilities, fit_companion, window_features
 from signalrnn.model.build import apply_premature_gate
 from signalrnn.model.train import require_every_class
-from signalrnn.preprocessing.dataset import split_windows
+from signalrnn.preprocessing.dataset import WindowSet, split_windows
 from signalrnn.preprocessing.window import PREMATURITY
 
 
@@ -50,18 +50,8 @@ def companion(config: dict, layout: Layout) -> dict:
     ``layout.for_member("companion")``; return the test metrics."""
     classes, cfg = class_names(config), config["companion"]
     sets = {name: split_windows(layout, name, classes) for name in ("train", "val", SPLIT)}
-    require_every_class(sets["train"], "train", classes)
-    features = {name: window_features(windows, config) for name, windows in sets.items()}
-    scored = known_classes("companion.scored_classes", cfg["scored_classes"], classes)
-    fitted = fit_companion(features["train"], sets["train"].labels, features["val"], sets["val"].labels,
-                           len(classes), cfg, None if scored is None else [classes.index(c) for c in scored])
-    gate = config["model"]["premature_gate"]
-    probs = {}
-    for name in ("val", SPLIT):
-        probs[name] = class_probabilities(fitted.booster, features[name], len(classes))
-        if gate is not None:
-            probs[name] = apply_premature_gate(probs[name], sets[name].index[PREMATURITY].to_numpy(),
-                                               gate, classes)
+    fitted, probs = fit_and_score_companion(config, sets)
+    n_features = fitted.booster.n_features_in_
     member = layout.for_member("companion")
     member.model_dir.mkdir(parents=True, exist_ok=True)
     joblib.dump(fitted.booster, member.booster)
@@ -70,14 +60,35 @@ def companion(config: dict, layout: Layout) -> dict:
     val_table.to_csv(member.val_predictions, index=False)
     chosen = {"class_weight_power": fitted.power,
               "val_f1_by_power": {str(p): s for p, s in fitted.val_f1.items()}}
-    print(f"companion: {len(sets['train'])} train windows, {features['train'].shape[1]} features; "
+    print(f"companion: {len(sets['train'])} train windows, {n_features} features; "
           f"class weight power {fitted.power} chosen on val (mean F1 of the scored classes by power "
           f"{fitted.val_f1})", flush=True)
     params = {f"companion.{k}": v for k, v in cfg.items()} | {
         "n_train_windows": len(sets["train"]), "n_val_windows": len(sets["val"]),
-        "n_features": features["train"].shape[1]}
+        "n_features": n_features}
     return evaluate_member(config, member, sets[SPLIT].index, probs[SPLIT], params,
                            {"chosen_on_val": chosen})
+
+
+def fit_and_score_companion(config: dict,
+                            sets: dict[str, WindowSet]) -> tuple[Companion, dict[str, np.ndarray]]:
+    """The companion fitted on ``sets["train"]`` (its class-weight power chosen on ``sets["val"]``)
+    and the class probabilities (n, classes) of every split but train, after the LSTM's
+    ``model.premature_gate``."""
+    classes, cfg = class_names(config), config["companion"]
+    require_every_class(sets["train"], "train", classes)
+    features = {name: window_features(windows, config) for name, windows in sets.items()}
+    scored = known_classes("companion.scored_classes", cfg["scored_classes"], classes)
+    fitted = fit_companion(features["train"], sets["train"].labels, features["val"], sets["val"].labels,
+                           len(classes), cfg, None if scored is None else [classes.index(c) for c in scored])
+    gate = config["model"]["premature_gate"]
+    probs = {}
+    for name in sets.keys() - {"train"}:
+        probs[name] = class_probabilities(fitted.booster, features[name], len(classes))
+        if gate is not None:
+            probs[name] = apply_premature_gate(probs[name], sets[name].index[PREMATURITY].to_numpy(),
+                                               gate, classes)
+    return fitted, probs
 
 
 def stack(config: dict, layout: Layout) -> dict:
